@@ -1,0 +1,276 @@
+"""Catalog: what is sold (products, categories, manufacturers), what it costs each day
+(price snapshots), and how fast its parts are (PassMark CPU/GPU benchmarks)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from catalog.querysets import BenchmarkQuerySet, PriceSnapshotQuerySet, ProductQuerySet
+
+
+class CategoryKind(models.TextChoices):
+    DESKTOP = "desktop", "데스크톱"
+    CPU = "cpu", "CPU"
+    GPU = "gpu", "그래픽카드"
+    LAPTOP = "laptop", "노트북"
+    OTHER = "other", "기타"
+
+
+class Category(models.Model):
+    """A Danawa category (e.g. 112756 brand PC). ``code`` is Danawa's id, or a slug for local ones."""
+
+    code = models.CharField("다나와 카테고리 코드", max_length=32, unique=True)
+    name = models.CharField("이름", max_length=100)
+    kind = models.CharField(
+        "종류", max_length=16, choices=CategoryKind.choices, default=CategoryKind.OTHER
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "카테고리"
+        verbose_name_plural = "카테고리"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Manufacturer(models.Model):
+    """A brand (삼성전자, MSI, ...). ``name`` is the canonical display name."""
+
+    name = models.CharField("이름", max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "제조사"
+        verbose_name_plural = "제조사"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BenchmarkBase(models.Model):
+    name = models.CharField("이름", max_length=200, unique=True)
+    # Lower-case, vendor-prefix- and clock-free form used by the matcher (catalog.benchmarks).
+    normalized_name = models.CharField("정규화 이름", max_length=200, db_index=True)
+    score = models.PositiveIntegerField("점수")
+    tdp = models.FloatField("TDP (W)", null=True, blank=True)
+    category = models.CharField("분류", max_length=100, blank=True)
+    test_date = models.PositiveSmallIntegerField("테스트 연도", null=True, blank=True)
+
+    objects = BenchmarkQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-score"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.score:,})"
+
+
+class CpuBenchmark(BenchmarkBase):
+    """A PassMark CPU row: ``score`` is CPU Mark, ``single_thread`` the single-thread rating."""
+
+    single_thread = models.PositiveIntegerField("싱글스레드 점수", null=True, blank=True)
+    cores = models.PositiveSmallIntegerField("코어 수", null=True, blank=True)
+    socket = models.CharField("소켓", max_length=50, blank=True)
+
+    class Meta(BenchmarkBase.Meta):
+        verbose_name = "CPU 벤치마크"
+        verbose_name_plural = "CPU 벤치마크"
+
+
+class GpuBenchmark(BenchmarkBase):
+    """A PassMark GPU row: ``score`` is G3D Mark, ``g2d_score`` the G2D Mark."""
+
+    g2d_score = models.PositiveIntegerField("G2D 점수", null=True, blank=True)
+
+    class Meta(BenchmarkBase.Meta):
+        verbose_name = "GPU 벤치마크"
+        verbose_name_plural = "GPU 벤치마크"
+
+
+class Product(models.Model):
+    """A product as Danawa lists it, with its parsed specs and matched benchmarks.
+
+    ``current_price``/``current_price_day`` are denormalised from PriceSnapshot by
+    ``catalog.services.record_prices`` so that list pages filter and sort by price without a join.
+    """
+
+    pcode = models.CharField("상품 코드", max_length=32, unique=True)
+    name = models.CharField("상품명", max_length=300)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name="카테고리"
+    )
+    manufacturer = models.ForeignKey(
+        Manufacturer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name="제조사",
+    )
+    url = models.URLField("상품 URL", max_length=500, blank=True)
+    image = models.ImageField("이미지", upload_to="products/%Y/%m/", blank=True)
+    image_source = models.CharField("이미지 출처", max_length=500, blank=True)
+    image_sha256 = models.CharField("이미지 해시", max_length=64, blank=True, db_index=True)
+
+    spec_summary = models.TextField("스펙 요약", blank=True)
+    specs_raw = models.JSONField("원본 스펙", default=dict, blank=True)
+    cpu_model = models.CharField("CPU", max_length=120, blank=True)
+    gpu_model = models.CharField("GPU", max_length=120, blank=True)
+    ram_gb = models.PositiveIntegerField("RAM (GB)", null=True, blank=True)
+    ssd_gb = models.PositiveIntegerField("SSD (GB)", null=True, blank=True)
+    hdd_gb = models.PositiveIntegerField("HDD (GB)", null=True, blank=True)
+    vram_gb = models.PositiveIntegerField("VRAM (GB)", null=True, blank=True)
+    os = models.CharField("운영체제", max_length=80, blank=True)
+    form_factor = models.CharField("폼팩터", max_length=80, blank=True)
+
+    cpu_benchmark = models.ForeignKey(
+        CpuBenchmark, on_delete=models.SET_NULL, null=True, blank=True, related_name="products"
+    )
+    cpu_match_confidence = models.FloatField("CPU 매칭 신뢰도", null=True, blank=True)
+    gpu_benchmark = models.ForeignKey(
+        GpuBenchmark, on_delete=models.SET_NULL, null=True, blank=True, related_name="products"
+    )
+    gpu_match_confidence = models.FloatField("GPU 매칭 신뢰도", null=True, blank=True)
+    # Set when staff fix a match by hand: re-imports and re-matching leave the match alone.
+    benchmark_match_locked = models.BooleanField("벤치마크 수동 지정", default=False)
+
+    current_price = models.PositiveIntegerField("현재 최저가", null=True, blank=True)
+    current_price_day = models.DateField("최저가 기준일", null=True, blank=True)
+    first_seen = models.DateField("처음 본 날", null=True, blank=True)
+    last_seen = models.DateField("마지막으로 본 날", null=True, blank=True)
+
+    is_demo = models.BooleanField("데모 데이터", default=False)
+    is_active = models.BooleanField("활성", default=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name="병합 대상",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "상품"
+        verbose_name_plural = "상품"
+        indexes = [
+            # catalog list filtered by category and sorted/filtered by price
+            models.Index(fields=["category", "current_price"], name="product_cat_price_idx"),
+            # catalog list "by manufacturer"
+            models.Index(fields=["manufacturer", "current_price"], name="product_mfr_price_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:product_detail", args=[self.pk])
+
+    @property
+    def danawa_url(self) -> str:
+        return self.url or (
+            f"https://prod.danawa.com/info/?pcode={self.pcode}" if self.pcode.isdigit() else ""
+        )
+
+
+class PriceSource(models.TextChoices):
+    CRAWL = "crawl", "다나와 수집"
+    HISTORY = "history", "가격 이력 파일"
+    IMPORT = "import", "상품 파일"
+    DEMO = "demo", "데모"
+    MANUAL = "manual", "수동"
+
+
+class PriceSnapshot(models.Model):
+    """One day's price of one variant (정품, 벌크, ...; "" when there is only one) of a product.
+
+    One row per (product, day, variant); used items are never stored. The day's lowest
+    new-product price is ``min(price)`` over the day's rows, served by ``price_day_lowest_idx``.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices")
+    day = models.DateField("날짜")
+    variant = models.CharField("구분", max_length=40, blank=True, default="")
+    price = models.PositiveIntegerField("가격 (원)")
+    source = models.CharField(
+        "출처", max_length=16, choices=PriceSource.choices, default=PriceSource.CRAWL
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PriceSnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["product", "day", "variant"]
+        verbose_name = "가격 기록"
+        verbose_name_plural = "가격 기록"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "day", "variant"], name="price_one_per_product_day_variant"
+            ),
+            models.CheckConstraint(condition=Q(price__gt=0), name="price_positive"),
+        ]
+        indexes = [
+            # daily lowest price of a product (history chart, trends): index-only min(price) per day
+            models.Index(fields=["product", "day", "price"], name="price_day_lowest_idx"),
+            # market-wide aggregates over a day range (dashboard)
+            models.Index(fields=["day"], name="price_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.day} {self.variant or '-'} {self.price:,}원"
+
+
+class JobKind(models.TextChoices):
+    CRAWL = "crawl", "다나와 수집"
+    IMPORT_HISTORY = "import_history", "가격 이력 가져오기"
+    IMPORT_PRODUCTS = "import_products", "상품 가져오기"
+    IMPORT_BENCHMARKS = "import_benchmarks", "벤치마크 가져오기"
+    SEED_DEMO = "seed_demo", "데모 데이터"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "대기"
+    RUNNING = "running", "진행 중"
+    DONE = "done", "완료"
+    FAILED = "failed", "실패"
+
+
+class Job(models.Model):
+    """A crawl or import run: progress while it runs, its report (counts, row errors) after."""
+
+    kind = models.CharField("종류", max_length=32, choices=JobKind.choices)
+    status = models.CharField(
+        "상태", max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    params = models.JSONField("입력", default=dict, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    stats = models.JSONField("결과", default=dict, blank=True)
+    errors = models.JSONField("오류", default=list, blank=True)
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "작업"
+        verbose_name_plural = "작업"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 100 if self.status == JobStatus.DONE else 0
+        return min(100, round(100 * self.progress_done / self.progress_total))

@@ -1,0 +1,13 @@
+from django.http import HttpRequest
+
+NAV = [
+    ("catalog", "카탈로그", "catalog:product_list", None),
+    ("pricing", "AI 적정가", "coming_soon", "pricing"),
+    ("trends", "살까 말까", "coming_soon", "trends"),
+    ("similarity", "비슷한 상품", "coming_soon", "similarity"),
+    ("recommend", "용도별 추천", "coming_soon", "recommend"),
+]
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    return {"nav_items": NAV}

@@ -1,0 +1,283 @@
+"""PC Advisor settings: the one place that reads the environment.
+
+With no environment variables set, the app runs on an embedded PostgreSQL 18 + pgvector and an
+embedded Redis under ``var/`` (started on first use, shared by every process). Production sets
+``DATABASE_URL`` and ``REDIS_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+VAR_DIR = Path(env_str("PCADVISOR_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    key = env_str("DJANGO_SECRET_KEY")
+    if key:
+        return key
+    # Embedded default: a random key made once and kept under var/ (never committed).
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "django_celery_beat",
+    "pcadvisor",
+    "catalog",
+    "pricing",
+    "trends",
+    "similarity",
+    "recommend",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "pcadvisor.urls"
+WSGI_APPLICATION = "pcadvisor.wsgi.application"
+ASGI_APPLICATION = "pcadvisor.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "pcadvisor.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --------------------------------------------------------------------------- database
+
+DATABASE_URL = env_str("DATABASE_URL")
+EMBEDDED_POSTGRES = not DATABASE_URL
+if DATABASE_URL:
+    import dj_database_url
+
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
+else:
+    from pcadvisor.lib.embedded import ensure_postgres
+
+    DATABASES = {"default": ensure_postgres(VAR_DIR).django_settings()}
+DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
+    "DATABASE_TEST_NAME", "test_pcadvisor"
+)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --------------------------------------------------------------------------- redis, cache, celery
+
+REDIS_URL = env_str("REDIS_URL")
+EMBEDDED_REDIS = not REDIS_URL
+REDIS_DB_BROKER = env_int("REDIS_DB_BROKER", 0)
+REDIS_DB_CACHE = env_int("REDIS_DB_CACHE", 1)
+if REDIS_URL:
+    _base = REDIS_URL.rstrip("/")
+    if _base.rsplit("/", 1)[-1].isdigit():
+        _base = _base.rsplit("/", 1)[0]
+    CELERY_BROKER_URL = f"{_base}/{REDIS_DB_BROKER}"
+    CACHE_REDIS_URL = f"{_base}/{REDIS_DB_CACHE}"
+else:
+    from pcadvisor.lib.embedded import ensure_redis
+
+    _redis = ensure_redis(VAR_DIR)
+    CELERY_BROKER_URL = _redis.kombu_url(REDIS_DB_BROKER)
+    CACHE_REDIS_URL = _redis.url(REDIS_DB_CACHE)
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "pcadvisor"),
+        "TIMEOUT": 600,
+    }
+}
+
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TIMEZONE = "Asia/Seoul"
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_TRACK_STARTED = True
+CELERY_RESULT_EXTENDED = True
+CELERY_RESULT_EXPIRES = 7 * 24 * 3600
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ROUTES = {
+    "catalog.tasks.crawl_*": {"queue": "crawl"},
+    "catalog.tasks.import_*": {"queue": "default"},
+    "pricing.tasks.*": {"queue": "ml"},
+    "similarity.tasks.*": {"queue": "ml"},
+}
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# --------------------------------------------------------------------------- i18n, static, media
+
+LANGUAGE_CODE = "ko"
+LANGUAGES = [("ko", "한국어"), ("en", "English")]
+TIME_ZONE = "Asia/Seoul"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "pcadvisor" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media"))).resolve()
+MODEL_DIR = Path(env_str("MODEL_DIR", str(VAR_DIR / "models"))).resolve()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+SERVE_MEDIA = env_bool("PCADVISOR_SERVE_MEDIA", True)
+
+# --------------------------------------------------------------------------- DRF
+
+REST_FRAMEWORK = {
+    "DEFAULT_PERMISSION_CLASSES": ["pcadvisor.api_permissions.IsStaffOrReadOnly"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PC Advisor API",
+    "DESCRIPTION": "데스크톱 PC 적정가·구매 시점·유사 상품·용도별 추천 API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --------------------------------------------------------------------------- Danawa crawler
+
+DANAWA_USER_AGENT = env_str(
+    "DANAWA_USER_AGENT", "PCAdvisorBot/0.1 (+https://github.com/pcadvisor; price research)"
+)
+DANAWA_DELAY_SECONDS = env_float("DANAWA_DELAY_SECONDS", 1.0)
+DANAWA_TIMEOUT_SECONDS = env_float("DANAWA_TIMEOUT_SECONDS", 10.0)
+DANAWA_MAX_RETRIES = env_int("DANAWA_MAX_RETRIES", 4)
+DANAWA_BACKOFF_SECONDS = env_float("DANAWA_BACKOFF_SECONDS", 1.0)
+DANAWA_CATEGORIES = env_list("DANAWA_CATEGORIES", "112756")
+DANAWA_MAX_PAGES = env_int("DANAWA_MAX_PAGES", 20)
+# Tests point the crawler at a loopback fake server; production leaves this empty.
+DANAWA_BASE_OVERRIDE = env_str("DANAWA_BASE_OVERRIDE", "")
+
+# --------------------------------------------------------------------------- LLM
+
+OLLAMA_HOST = env_str("OLLAMA_HOST", "http://127.0.0.1:11434")
+OLLAMA_MODEL = env_str("OLLAMA_MODEL", "exaone3.5:7.8b")
+
+# --------------------------------------------------------------------------- logging
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        app: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}
+        for app in ("pcadvisor", "catalog", "pricing", "trends", "similarity", "recommend")
+    },
+}

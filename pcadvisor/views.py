@@ -1,0 +1,44 @@
+"""Front-door views that compose the apps: home, health, areas not built yet."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from catalog.models import Category, PriceSnapshot, Product
+from pcadvisor.health import health_report
+
+AREAS = {
+    "pricing": ("AI 적정가", "이미지와 스펙으로 이 가격이 적정한지 알려 드립니다."),
+    "trends": ("살까 말까", "비슷한 상품들의 실제 가격 흐름으로 10일 뒤 가격을 예측합니다."),
+    "similarity": ("비슷한 상품", "사진으로 비슷하게 생긴 상품을 찾아 드립니다."),
+    "recommend": ("용도별 추천", "사무용·개발·게임·디자인·AI 용도에 맞는 PC를 추천합니다."),
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    products = Product.objects.active()
+    context = {
+        "product_count": products.count(),
+        "demo_count": products.filter(is_demo=True).count(),
+        "price_count": PriceSnapshot.objects.count(),
+        "categories": Category.objects.order_by("name"),
+        "latest": products.with_related()
+        .filter(current_price__isnull=False)
+        .order_by("-current_price_day", "-id")[:8],
+    }
+    return render(request, "home.html", context)
+
+
+def coming_soon(request: HttpRequest, area: str) -> HttpResponse:
+    if area not in AREAS:
+        raise Http404("알 수 없는 메뉴입니다.")
+    title, blurb = AREAS[area]
+    return render(request, "coming_soon.html", {"title": title, "blurb": blurb, "area": area})
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    report = health_report()
+    return JsonResponse(report, status=200 if report["status"] != "error" else 503)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SimilarityConfig(AppConfig):
+    name = "similarity"
+    verbose_name = "유사 상품"
