@@ -1,0 +1,50 @@
+"""Celery tasks of the catalog: thin wrappers that re-fetch by id and call the services.
+
+Import tasks run on ``default``; crawl tasks on ``crawl`` (routing in settings).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from catalog.models import Job
+
+logger = logging.getLogger(__name__)
+
+
+def _job(job_id: int | None) -> Job | None:
+    if job_id is None:
+        return None
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        logger.warning("job %s is gone; running without progress reporting", job_id)
+    return job
+
+
+@shared_task(acks_late=True)
+def import_price_history(*, directory: str, job_id: int | None = None) -> dict:
+    """Import Danawa-Crawler daily price CSVs from a folder (idempotent)."""
+    from catalog.importers.price_history import import_price_history_dir
+
+    return import_price_history_dir(directory, job=_job(job_id)).as_dict()
+
+
+@shared_task(acks_late=True)
+def import_products(*, path: str, job_id: int | None = None) -> dict:
+    """Import a user's product CSV (idempotent)."""
+    from catalog.importers.products import import_products_csv
+
+    return import_products_csv(path, job=_job(job_id)).as_dict()
+
+
+@shared_task(acks_late=True)
+def import_benchmarks(*, directory: str, job_id: int | None = None) -> dict:
+    """Import the PassMark CPU/GPU CSVs from a folder and re-match products (idempotent)."""
+    from catalog.importers.benchmarks import import_benchmarks_dir
+
+    return import_benchmarks_dir(directory, job=_job(job_id))
+
+
+# ---- crawl tasks (catalog.danawa) below ----
