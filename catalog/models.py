@@ -194,7 +194,7 @@ class PriceSnapshot(models.Model):
     """One day's price of one variant (정품, 벌크, ...; "" when there is only one) of a product.
 
     One row per (product, day, variant); used items are never stored. The day's lowest
-    new-product price is ``min(price)`` over the day's rows, served by ``price_day_lowest_idx``.
+    new-product price is ``min(price)`` over the day's rows, served by the unique index alone.
     """
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices")
@@ -217,12 +217,6 @@ class PriceSnapshot(models.Model):
                 fields=["product", "day", "variant"], name="price_one_per_product_day_variant"
             ),
             models.CheckConstraint(condition=Q(price__gt=0), name="price_positive"),
-        ]
-        indexes = [
-            # daily lowest price of a product (history chart, trends): index-only min(price) per day
-            models.Index(fields=["product", "day", "price"], name="price_day_lowest_idx"),
-            # market-wide aggregates over a day range (dashboard)
-            models.Index(fields=["day"], name="price_day_idx"),
         ]
 
     def __str__(self) -> str:

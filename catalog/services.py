@@ -242,6 +242,56 @@ def upsert_product(data: ProductData) -> tuple[Product, bool]:
     return product, created
 
 
+def ensure_products(items: Iterable[ProductData]) -> tuple[dict[str, int], int, int]:
+    """Bulk form of ``upsert_product`` for importers: products are found by pcode, created when
+    missing (specs parsed, benchmarks matched) and renamed when the name changed.
+
+    Returns ({pcode: product id}, created count, updated count).
+    """
+    by_pcode: dict[str, ProductData] = {}
+    for item in items:
+        by_pcode[item.pcode or local_pcode(item.name, item.category.code)] = item
+    existing = {
+        p.pcode: p
+        for p in Product.objects.select_related("category").filter(pcode__in=list(by_pcode))
+    }
+    brands = {
+        name: get_manufacturer(name)
+        for name in {i.manufacturer for i in by_pcode.values() if i.manufacturer}
+    }
+    to_create: list[Product] = []
+    to_update: list[Product] = []
+    update_fields: set[str] = set()
+    for pcode, item in by_pcode.items():
+        product = existing.get(pcode)
+        if product is None:
+            product = Product(
+                pcode=pcode, name=item.name, category=item.category, url=item.url,
+                spec_summary=item.spec_summary, specs_raw=item.specs_raw, image_source=item.image_source,
+                manufacturer=brands.get(item.manufacturer), is_demo=item.is_demo,
+            )  # fmt: skip
+            apply_specs(product)
+            apply_benchmark_match(product)
+            to_create.append(product)
+        elif item.name and item.name != product.name:
+            product.name = item.name
+            changed = ["name", *apply_specs(product)]
+            changed += apply_benchmark_match(product)
+            update_fields.update(changed)
+            to_update.append(product)
+    with transaction.atomic():
+        Product.objects.bulk_create(to_create, batch_size=1000)
+        if to_update:
+            Product.objects.bulk_update(to_update, sorted(update_fields), batch_size=1000)
+    ids = {pcode: p.pk for pcode, p in existing.items()} | {p.pcode: p.pk for p in to_create}
+    changed_ids = [p.pk for p in to_create] + [p.pk for p in to_update]
+    if changed_ids:
+        transaction.on_commit(
+            lambda: products_changed.send(sender=Product, product_ids=changed_ids, reason="created")
+        )
+    return ids, len(to_create), len(to_update)
+
+
 def set_benchmark_match(
     product: Product, *, cpu_benchmark_id: int | None, gpu_benchmark_id: int | None
 ) -> None:

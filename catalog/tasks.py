@@ -23,20 +23,36 @@ def _job(job_id: int | None) -> Job | None:
     return job
 
 
+def _fail(job: Job | None, message: str) -> dict:
+    from catalog.services import finish_job
+
+    logger.warning("import failed: %s", message)
+    finish_job(job, errors=[message], failed=True)
+    return {"error": message}
+
+
 @shared_task(acks_late=True)
 def import_price_history(*, directory: str, job_id: int | None = None) -> dict:
     """Import Danawa-Crawler daily price CSVs from a folder (idempotent)."""
     from catalog.importers.price_history import import_price_history_dir
 
-    return import_price_history_dir(directory, job=_job(job_id)).as_dict()
+    job = _job(job_id)
+    try:
+        return import_price_history_dir(directory, job=job).as_dict()
+    except FileNotFoundError as exc:
+        return _fail(job, str(exc))
 
 
 @shared_task(acks_late=True)
 def import_products(*, path: str, job_id: int | None = None) -> dict:
     """Import a user's product CSV (idempotent)."""
-    from catalog.importers.products import import_products_csv
+    from catalog.importers.products import ProductCsvError, import_products_csv
 
-    return import_products_csv(path, job=_job(job_id)).as_dict()
+    job = _job(job_id)
+    try:
+        return import_products_csv(path, job=job).as_dict()
+    except ProductCsvError as exc:
+        return _fail(job, str(exc))
 
 
 @shared_task(acks_late=True)

@@ -1,0 +1,265 @@
+"""Import of Danawa-Crawler daily price files (``CPU_2021-01.csv``, ``VGA_2021-01.csv``, ...).
+
+Format: header ``Id,Name,<crawl timestamp>,...`` (one column per day); a cell is ``0`` (not
+listed), a price (``"475,830"``), a word such as 일시품절 (listed but out of stock), or several
+variants ``정품_920,470|벌크_723,900`` (labels may start with ``_``; some cells separate pairs
+with spaces instead of ``|``). Used items (중고) are not new-product prices and are skipped.
+
+Speed: all files are parsed in Python into one de-duplicated set of rows, products are created
+in bulk, and the rows go to PostgreSQL with COPY into a temporary table followed by one
+``INSERT ... ON CONFLICT DO NOTHING`` — a re-import writes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection, transaction
+
+from catalog.models import Job, PriceSource, Product
+from catalog.services import (
+    ProductData,
+    ensure_products,
+    finish_job,
+    get_category,
+    refresh_current_prices,
+    update_job_progress,
+    validate_price,
+)
+from catalog.signals import prices_recorded
+
+logger = logging.getLogger(__name__)
+
+FILE_RE = re.compile(r"^(?P<prefix>[A-Za-z]+)_(?P<year>\d{4})-(?P<month>\d{2})\.csv$")
+# File prefix -> Danawa category id.
+PREFIX_CATEGORIES = {
+    "CPU": "112747",
+    "VGA": "112753",
+    "RAM": "112752",
+    "MBOARD": "112751",
+    "SSD": "112760",
+    "HDD": "112763",
+    "POWER": "112777",
+    "CASE": "112775",
+    "COOLER": "11236855",
+}
+USED_LABELS = ("중고",)
+PAIR_SPLIT = re.compile(r"\||(?<=\d)\s+(?=[^\s\d][^_]*_)")
+DIGITS = re.compile(r"^\d[\d,]*$")
+MAX_VARIANT_LEN = 40
+
+
+@dataclass
+class HistoryReport:
+    files: int = 0
+    products_seen: int = 0
+    products_created: int = 0
+    products_renamed: int = 0
+    cells: int = 0
+    not_listed: int = 0
+    out_of_stock: int = 0
+    used_skipped: int = 0
+    rejected_nonpositive: int = 0
+    rejected_absurd: int = 0
+    merged_duplicates: int = 0
+    rows: int = 0
+    inserted: int = 0
+    already_present: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        data["rows_per_second"] = round(self.rows_per_second)
+        return data
+
+
+def parse_cell(cell: str) -> list[tuple[str, int | None]] | None:
+    """A cell to [(variant, price or None when out of stock)]; None when not listed."""
+    cell = cell.strip()
+    if not cell or cell == "0":
+        return None
+    if DIGITS.match(cell):
+        return [("", int(cell.replace(",", "")))]
+    if "_" not in cell:
+        return [("", None)]  # 일시품절, 가격비교예정, ...: listed without a price
+    out = []
+    for pair in PAIR_SPLIT.split(cell):
+        pair = pair.strip()
+        if not pair:
+            continue
+        label, _, price = pair.rpartition("_")
+        label = label.strip().lstrip("_").strip()[:MAX_VARIANT_LEN]
+        price = price.strip()
+        out.append((label, int(price.replace(",", "")) if DIGITS.match(price) else None))
+    return out
+
+
+def _header_days(header: list[str]) -> list[dt.date | None]:
+    days = []
+    for col in header[2:]:
+        try:
+            days.append(dt.date.fromisoformat(col.strip()[:10]))
+        except ValueError:
+            days.append(None)
+    return days
+
+
+def import_price_history_dir(directory: str | Path, job: Job | None = None) -> HistoryReport:
+    """Import every ``<PREFIX>_YYYY-MM.csv`` in ``directory``; idempotent (a second run inserts 0)."""
+    started = time.perf_counter()
+    report = HistoryReport()
+    root = Path(directory)
+    if not root.is_dir():
+        raise FileNotFoundError(f"폴더가 없습니다: {root}")
+    files = sorted(p for p in root.iterdir() if FILE_RE.match(p.name))
+    if not files:
+        raise FileNotFoundError(f"{root}에 CPU_YYYY-MM.csv 형식의 가격 이력 파일이 없습니다")
+    update_job_progress(job, 0, len(files) + 1)
+
+    products: dict[str, tuple[str, str]] = {}  # pcode -> (name, category code); later files win
+    best: dict[tuple[str, dt.date, str], int] = {}
+    for index, path in enumerate(files, start=1):
+        prefix = FILE_RE.match(path.name)["prefix"].upper()
+        category_code = PREFIX_CATEGORIES.get(prefix)
+        if category_code is None:
+            report.errors.append(
+                f"{path.name}: 알 수 없는 파일 종류 '{prefix}' (CPU, VGA, ... 중 하나여야 합니다)"
+            )
+            continue
+        report.files += 1
+        _read_file(path, category_code, products, best, report)
+        update_job_progress(job, index)
+
+    report.products_seen = len(products)
+    report.rows = len(best)
+    with transaction.atomic():
+        items = [
+            ProductData(name=name, category=get_category(code), pcode=pcode,
+                        url=f"https://prod.danawa.com/info/?pcode={pcode}")
+            for pcode, (name, code) in products.items()
+        ]  # fmt: skip
+        ids, report.products_created, report.products_renamed = ensure_products(items)
+        report.inserted = _copy_rows(best, ids)
+        report.already_present = report.rows - report.inserted
+        if report.inserted:
+            touched = sorted({ids[k[0]] for k in best})
+            refresh_current_prices(touched)
+            day_strs = sorted({k[1].isoformat() for k in best})
+            transaction.on_commit(
+                lambda: prices_recorded.send(sender=Product, product_ids=touched, days=day_strs)
+            )
+    report.seconds = time.perf_counter() - started
+    finish_job(job, stats=report.as_dict(), errors=report.errors)
+    logger.info(
+        "price history: %s rows, %s new, %.1fs", report.rows, report.inserted, report.seconds
+    )
+    return report
+
+
+def _read_file(
+    path: Path,
+    category_code: str,
+    products: dict[str, tuple[str, str]],
+    best: dict[tuple[str, dt.date, str], int],
+    report: HistoryReport,
+) -> None:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader)
+        except StopIteration:
+            report.errors.append(f"{path.name}: 빈 파일입니다")
+            return
+        if len(header) < 3 or header[0].strip() != "Id" or header[1].strip() != "Name":
+            report.errors.append(f"{path.name}:1: 머리글이 'Id,Name,<날짜>...' 형식이 아닙니다")
+            return
+        days = _header_days(header)
+        if any(d is None for d in days):
+            bad = [header[i + 2] for i, d in enumerate(days) if d is None][:3]
+            report.errors.append(
+                f"{path.name}:1: 날짜로 읽을 수 없는 열 {bad} (그 열은 건너뜁니다)"
+            )
+        width = len(header)
+        for line_no, row in enumerate(reader, start=2):
+            if not row or not any(c.strip() for c in row):
+                continue
+            pcode = row[0].strip()
+            if not pcode.isdigit():
+                report.errors.append(
+                    f"{path.name}:{line_no}: 상품 코드(Id)가 숫자가 아닙니다: {pcode!r}"
+                )
+                continue
+            if len(row) != width:
+                report.errors.append(
+                    f"{path.name}:{line_no}: 열 개수가 {len(row)}개로 머리글({width}개)과 다릅니다"
+                )
+                continue
+            name = " ".join(row[1].split())
+            if not name:
+                report.errors.append(f"{path.name}:{line_no}: 상품명이 비어 있습니다")
+                continue
+            products[pcode] = (name, category_code)
+            for day, cell in zip(days, row[2:], strict=True):
+                report.cells += 1
+                if day is None:
+                    continue
+                parsed = parse_cell(cell)
+                if parsed is None:
+                    report.not_listed += 1
+                    continue
+                for label, price in parsed:
+                    if any(u in label for u in USED_LABELS):
+                        report.used_skipped += 1
+                        continue
+                    if price is None:
+                        report.out_of_stock += 1
+                        continue
+                    problem = validate_price(price)
+                    if problem == "nonpositive":
+                        report.rejected_nonpositive += 1
+                        continue
+                    if problem == "absurd":
+                        report.rejected_absurd += 1
+                        continue
+                    key = (pcode, day, label)
+                    old = best.get(key)
+                    if old is None:
+                        best[key] = price
+                    else:
+                        report.merged_duplicates += 1
+                        if price < old:
+                            best[key] = price
+
+
+def _copy_rows(best: dict[tuple[str, dt.date, str], int], ids: dict[str, int]) -> int:
+    """COPY the rows into a temporary table, then insert the new ones; returns rows inserted."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "CREATE TEMP TABLE _price_import (product_id bigint, day date, variant text, price integer) "
+            "ON COMMIT DROP"
+        )
+        raw = cur.cursor  # the psycopg 3 cursor, for COPY
+        with raw.copy("COPY _price_import (product_id, day, variant, price) FROM STDIN") as copy:
+            for (pcode, day, variant), price in best.items():
+                copy.write_row((ids[pcode], day, variant, price))
+        cur.execute(
+            """
+            INSERT INTO catalog_pricesnapshot (product_id, day, variant, price, source, recorded_at)
+            SELECT product_id, day, variant, price, %s, now() FROM _price_import
+            ORDER BY product_id, day, variant
+            ON CONFLICT (product_id, day, variant) DO NOTHING
+            """,
+            [PriceSource.HISTORY],
+        )
+        return cur.rowcount
