@@ -1,0 +1,199 @@
+"""Filtersets shared by the HTML catalog pages and the API, so that both accept the same query
+parameters and reject the same bad input (an invalid filter is a form error: the API answers
+400 with the message, the page shows it, neither ignores it silently)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q, QuerySet
+
+from catalog.models import Category, CategoryKind, CpuBenchmark, GpuBenchmark, Manufacturer, Product
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Ordering with rows lacking a value (no price yet) last in both directions, and the primary
+    key as a tie-breaker so that pages never repeat or skip a row."""
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        if not value:
+            return qs
+        ordering = []
+        for param in value:
+            descending = param.startswith("-")
+            expr = F(self.param_map[param.lstrip("-")])
+            ordering.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True))
+        return qs.order_by(*ordering, "pk")
+
+
+class CategoryField(forms.CharField):
+    """A category by Danawa code (``112756``) or primary key; unknown values are a form error."""
+
+    def clean(self, value: str | None) -> Category | None:
+        value = (super().clean(value) or "").strip()
+        if not value:
+            return None
+        q = Q(code=value)
+        if value.isdigit() and len(value) < 19:
+            q |= Q(pk=int(value))
+        # a Danawa code wins over a primary key that happens to have the same digits
+        matches = list(Category.objects.filter(q)[:2])
+        category = next((c for c in matches if c.code == value), matches[0] if matches else None)
+        if category is None:
+            raise ValidationError(f"알 수 없는 카테고리입니다: {value}", code="unknown_category")
+        return category
+
+
+class ManufacturerField(forms.CharField):
+    """A manufacturer by primary key or name (case-insensitive); unknown values are an error."""
+
+    def clean(self, value: str | None) -> Manufacturer | None:
+        value = (super().clean(value) or "").strip()
+        if not value:
+            return None
+        q = Q(name__iexact=value)
+        if value.isdigit() and len(value) < 19:
+            q |= Q(pk=int(value))
+        manufacturer = Manufacturer.objects.filter(q).first()
+        if manufacturer is None:
+            raise ValidationError(f"알 수 없는 제조사입니다: {value}", code="unknown_manufacturer")
+        return manufacturer
+
+
+class CategoryFilter(django_filters.Filter):
+    field_class = CategoryField
+
+
+class ManufacturerFilter(django_filters.Filter):
+    field_class = ManufacturerField
+
+
+class ProductFilterForm(forms.Form):
+    def clean(self) -> dict:
+        data = super().clean()
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_price", "최고 가격이 최저 가격보다 낮습니다.")
+        return data
+
+
+class ProductFilter(django_filters.FilterSet):
+    """The catalog list's filters: category, kind, manufacturer, price range, CPU, GPU, text."""
+
+    category = CategoryFilter(field_name="category", label="카테고리 (코드 또는 ID)")
+    kind = django_filters.ChoiceFilter(
+        field_name="category__kind", choices=CategoryKind.choices, label="종류"
+    )
+    manufacturer = ManufacturerFilter(field_name="manufacturer", label="제조사 (ID 또는 이름)")
+    min_price = django_filters.NumberFilter(
+        field_name="current_price", lookup_expr="gte", min_value=0, label="최저 가격 (원)"
+    )
+    max_price = django_filters.NumberFilter(
+        field_name="current_price", lookup_expr="lte", min_value=0, label="최고 가격 (원)"
+    )
+    cpu = django_filters.CharFilter(method="filter_cpu", label="CPU (이름 일부)")
+    gpu = django_filters.CharFilter(method="filter_gpu", label="GPU (이름 일부)")
+    q = django_filters.CharFilter(method="filter_text", label="검색어")
+    demo = django_filters.BooleanFilter(field_name="is_demo", label="데모 데이터만")
+    ordering = NullsLastOrderingFilter(
+        fields=(("current_price", "price"), ("name", "name"), ("updated_at", "updated")),
+        field_labels={
+            "current_price": "가격",
+            "-current_price": "가격 (높은순)",
+            "name": "이름",
+            "-name": "이름 (역순)",
+            "updated_at": "갱신 (오래된순)",
+            "-updated_at": "최근 갱신순",
+        },
+        label="정렬",
+    )
+
+    class Meta:
+        model = Product
+        fields: list[str] = []
+        form = ProductFilterForm
+
+    def filter_cpu(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(cpu_model__icontains=value) | Q(cpu_benchmark__name__icontains=value)
+        )
+
+    def filter_gpu(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(gpu_model__icontains=value) | Q(gpu_benchmark__name__icontains=value)
+        )
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.search(value)
+
+    @property
+    def qs(self) -> QuerySet:
+        # An invalid filter must not be dropped (that would show everything): no rows instead.
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+
+class BenchmarkFilter(django_filters.FilterSet):
+    """Benchmark search: name text, minimum score, ordering by score or name."""
+
+    q = django_filters.CharFilter(method="filter_text", label="검색어")
+    min_score = django_filters.NumberFilter(
+        field_name="score", lookup_expr="gte", min_value=0, label="최소 점수"
+    )
+    ordering = NullsLastOrderingFilter(
+        fields=(("score", "score"), ("name", "name")),
+        field_labels={"score": "점수 (낮은순)", "-score": "점수 (높은순)"},
+        label="정렬",
+    )
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.search(value)
+
+    @property
+    def qs(self) -> QuerySet:
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+
+class CpuBenchmarkFilter(BenchmarkFilter):
+    class Meta:
+        model = CpuBenchmark
+        fields: list[str] = []
+
+
+class GpuBenchmarkFilter(BenchmarkFilter):
+    class Meta:
+        model = GpuBenchmark
+        fields: list[str] = []
+
+
+class PriceHistoryForm(forms.Form):
+    """Window of a price history: the last ``days`` days or everything ``since`` a date."""
+
+    days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=3650,
+        error_messages={"invalid": "days는 1 이상의 정수여야 합니다."},
+    )
+    since = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "since는 YYYY-MM-DD 형식의 날짜여야 합니다."},
+    )
+    variants = forms.NullBooleanField(required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("days") and data.get("since"):
+            raise ValidationError("days와 since 중 하나만 지정하세요.", code="both")
+        return data
