@@ -51,7 +51,7 @@ PREFIX_CATEGORIES = {
 }
 USED_LABELS = ("중고",)
 PAIR_SPLIT = re.compile(r"\||(?<=\d)\s+(?=[^\s\d][^_]*_)")
-DIGITS = re.compile(r"^\d[\d,]*$")
+DIGITS = re.compile(r"^-?\d[\d,]*$")
 MAX_VARIANT_LEN = 40
 
 
@@ -245,6 +245,7 @@ def _read_file(
 def _copy_rows(best: dict[tuple[str, dt.date, str], int], ids: dict[str, int]) -> int:
     """COPY the rows into a temporary table, then insert the new ones; returns rows inserted."""
     with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS _price_import")
         cur.execute(
             "CREATE TEMP TABLE _price_import (product_id bigint, day date, variant text, price integer) "
             "ON COMMIT DROP"
@@ -262,4 +263,6 @@ def _copy_rows(best: dict[tuple[str, dt.date, str], int], ids: dict[str, int]) -
             """,
             [PriceSource.HISTORY],
         )
-        return cur.rowcount
+        inserted = cur.rowcount
+        cur.execute("DROP TABLE _price_import")
+        return inserted
