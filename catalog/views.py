@@ -1,14 +1,121 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""Catalog pages: the filtered product list and the product page with its price history."""
 
-from catalog.models import Product
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+
+from catalog.filters import PriceHistoryForm, ProductFilter
+from catalog.history import load_price_history
+from catalog.models import Category, Manufacturer, PriceSnapshot, Product
+from pcadvisor.lib.charts import line_chart_svg
+
+PAGE_SIZE = 30
+DEFAULT_HISTORY_DAYS = 365
+RECENT_TABLE_DAYS = 30
+HISTORY_WINDOWS = [(30, "30일"), (90, "90일"), (180, "180일"), (365, "1년"), (3650, "전체")]
+
+SPEC_FIELDS = [
+    ("cpu_model", "CPU", ""),
+    ("gpu_model", "GPU", ""),
+    ("ram_gb", "메모리", "GB"),
+    ("ssd_gb", "SSD", "GB"),
+    ("hdd_gb", "HDD", "GB"),
+    ("vram_gb", "그래픽 메모리", "GB"),
+    ("os", "운영체제", ""),
+    ("form_factor", "폼팩터", ""),
+]
 
 
 def product_list(request: HttpRequest) -> HttpResponse:
-    products = Product.objects.active().with_related().search(request.GET.get("q", ""))[:50]
-    return render(request, "catalog/product_list.html", {"products": products})
+    """The catalog with the filters of ``ProductFilter`` (the same ones the API takes)."""
+    filterset = ProductFilter(request.GET, queryset=Product.objects.active().with_related())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "form_errors": filterset.form.errors if not filterset.is_valid() else {},
+        "values": request.GET,
+        "page": page,
+        "products": page.object_list,
+        "categories": Category.objects.order_by("name"),
+        "manufacturers": Manufacturer.objects.order_by("name"),
+        "kinds": ProductFilter.base_filters["kind"].extra["choices"],
+        "orderings": [
+            ("", "이름순"),
+            ("current_price", "낮은 가격순"),
+            ("-current_price", "높은 가격순"),
+            ("-updated_at", "최근 갱신순"),
+        ],
+    }
+    return render(request, "catalog/product_list.html", context)
+
+
+def _recent_rows(
+    points: list[tuple[dt.date, int]], variants: list[PriceSnapshot]
+) -> list[dict[str, object]]:
+    """The last days of the history, newest first, with the change from the day before and the
+    variant prices (정품, 벌크, ...) of each day."""
+    by_day: dict[dt.date, list[PriceSnapshot]] = defaultdict(list)
+    for row in variants:
+        by_day[row.day].append(row)
+    tail = points[-(RECENT_TABLE_DAYS + 1) :]
+    rows = [
+        {
+            "day": day,
+            "price": price,
+            "change": price - prev[1] if prev else None,
+            "drop": prev[1] - price if prev else None,
+            "variants": [v for v in by_day.get(day, []) if v.variant],
+        }
+        for prev, (day, price) in zip([None, *tail], tail, strict=False)
+    ]
+    return rows[-RECENT_TABLE_DAYS:][::-1]
 
 
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Specs, benchmarks, the price-history chart (inline SVG) and the recent prices."""
     product = get_object_or_404(Product.objects.with_related(), pk=pk)
-    return render(request, "catalog/product_detail.html", {"product": product})
+    if product.merged_into_id:
+        return redirect("catalog:product_detail", pk=product.merged_into_id)
+    form = PriceHistoryForm(request.GET)
+    days, since = DEFAULT_HISTORY_DAYS, None
+    if form.is_valid() and (form.cleaned_data["days"] or form.cleaned_data["since"]):
+        days, since = form.cleaned_data["days"], form.cleaned_data["since"]
+    history = load_price_history(product.pk, days=days, since=since)
+    recent_variants: list[PriceSnapshot] = []
+    if history.points:
+        recent_start = history.points[-min(len(history.points), RECENT_TABLE_DAYS)][0]
+        recent_variants = list(
+            PriceSnapshot.objects.for_product(product.pk)
+            .since(recent_start)
+            .order_by("day", "price")
+        )
+    chart = line_chart_svg(history.points, title=f"{product.name} 일별 최저가", label="일별 최저가")
+    specs = [
+        (label, f"{value:,}{unit}" if isinstance(value, int) else value)
+        for fname, label, unit in SPEC_FIELDS
+        if (value := getattr(product, fname)) not in (None, "")
+    ]
+    context = {
+        "product": product,
+        "history": history,
+        "history_days": days,
+        "history_form": form,
+        "history_windows": HISTORY_WINDOWS,
+        # the chart builder escapes every text it writes
+        "chart_svg": mark_safe(chart),  # noqa: S308
+        "recent_rows": _recent_rows(history.points, recent_variants),
+        "specs": specs,
+        "coming_soon": [
+            ("pricing", "AI 적정가", "이미지와 스펙으로 예측한 적정 가격"),
+            ("trends", "살까 말까", "비슷한 상품들의 가격 흐름으로 본 10일 뒤 가격"),
+            ("similarity", "비슷한 상품", "사진과 스펙이 비슷한 상품"),
+            ("recommend", "용도별 추천", "사무용·게임·AI 등 용도에 맞는 PC"),
+        ],
+    }
+    return render(request, "catalog/product_detail.html", context)
