@@ -82,7 +82,7 @@ def normalize_gpu_name(name: str) -> str:
     text = _VENDOR_WORDS.sub(" ", text)
     text = re.sub(r"\bgraphics\b", " ", text)
     text = re.sub(r"\bquadro nvs\b", "nvs", text)
-    text = re.sub(r"\b(rx|gtx|rtx|gt)\s*(\d)", r"\1 \2", text)
+    text = re.sub(r"\b(rx|gtx|gts|rtx|gt)\s*(\d)", r"\1 \2", text)
     text = re.sub(r"(\d)(xtx|xt|ti)\b", r"\1 \2", text)
     text = _tidy(text)
     return f"intel {text}" if intel else text

@@ -249,18 +249,18 @@ _APPLE_CONTEXT = re.compile(r"apple|애플|mac|맥북|아이맥|맥\s*미니|맥
 _AMD_CONTEXT = re.compile(r"AMD|에이엠디", re.I)
 
 
-def _find_cpu(text: str, kind: str) -> tuple[int, str] | None:
-    """(position, canonical CPU) of the first CPU named in ``text``."""
+def _find_cpu(text: str, kind: str, context: str = "") -> tuple[int, str] | None:
+    """(position, canonical CPU) of the first CPU named in ``text``; ``context`` (all of the
+    product's text) decides whether vendor-specific short names like "M2" or "A10" count."""
+    context = context or text
     best: tuple[int, str] | None = None
-    for pattern, build, context in _CPU_PATTERNS:
-        if context == "amd" and not (_AMD_CONTEXT.search(text) or kind == "cpu"):
+    for pattern, build, needs in _CPU_PATTERNS:
+        if needs == "amd" and not (_AMD_CONTEXT.search(context) or kind == "cpu"):
             continue
-        if context == "apple" and not _APPLE_CONTEXT.search(text):
+        if needs == "apple" and not _APPLE_CONTEXT.search(context):
             continue
         for m in pattern.finditer(text):
-            if context == "amd" and re.search(
-                r"Quadro\s*$|Radeon\s*(?:R\d\s*)?$", text[: m.start()]
-            ):
+            if needs == "amd" and re.search(r"Quadro\s*$|Radeon\s*(?:R\d\s*)?$", text[: m.start()]):
                 continue  # "Quadro FX 4800", "Radeon R7 A10-7870K" are GPUs
             if best is None or m.start() < best[0]:
                 best = (m.start(), build(m))
@@ -288,7 +288,7 @@ MEMORY_SKUS: dict[str, set[int]] = {
 }
 
 _GEFORCE_RE = re.compile(
-    rf"{_B}(?P<line>RTX|GTX|GT|MX)\s*-?\s*(?P<num>\d{{3,4}})(?:\s*(?P<v1>Ti|SUPER)(?![A-Za-z]))?"
+    rf"{_B}(?P<line>RTX|GTX|GTS|GT|MX)\s*-?\s*(?P<num>\d{{3,4}})(?:\s*(?P<v1>Ti|SUPER)(?![A-Za-z]))?"
     rf"(?:\s*(?P<v2>Ti|SUPER)(?![A-Za-z]))?",
     re.I,
 )
@@ -438,7 +438,8 @@ _GPU_PATTERNS: list[tuple[re.Pattern, object, bool]] = [
 ]
 
 _INTEGRATED_WORDS = re.compile(
-    r"내장\s*그래픽|내장\s*GPU|integrated|Radeon\s*Graphics|온보드", re.I
+    r"(?:내장\s*그래픽|내장\s*GPU)(?!\s*:?\s*(?:미탑재|없음|미지원))|integrated|Radeon\s*Graphics|온보드",
+    re.I,
 )
 
 
@@ -670,7 +671,7 @@ def parse_specs(
     cpu_texts += [_prepare(name or ""), _prepare(" / ".join(items))]
     if kind != "gpu":
         for text in cpu_texts:
-            found = _find_cpu(text, kind)
+            found = _find_cpu(text, kind, " ".join(cpu_texts))
             if found:
                 specs.cpu_model = found[1]
                 break
