@@ -266,3 +266,38 @@ def _copy_rows(best: dict[tuple[str, dt.date, str], int], ids: dict[str, int]) -
         inserted = cur.rowcount
         cur.execute("DROP TABLE _price_import")
         return inserted
+
+
+@dataclass
+class HistorySeries:
+    """One product's daily lowest new-product price, read straight from history files."""
+
+    pcode: str
+    name: str
+    category_code: str
+    prices: dict[dt.date, int]
+
+
+def read_daily_lowest(directories: list[str | Path]) -> dict[str, HistorySeries]:
+    """Read history folders without touching the database (backtests, benchmarks).
+
+    Same parsing and validation as the importer; returns {pcode: HistorySeries} with the lowest
+    valid new-product price per day.
+    """
+    report = HistoryReport()
+    products: dict[str, tuple[str, str]] = {}
+    best: dict[tuple[str, dt.date, str], int] = {}
+    for directory in directories:
+        root = Path(directory)
+        if not root.is_dir():
+            raise FileNotFoundError(f"폴더가 없습니다: {root}")
+        for path in sorted(p for p in root.iterdir() if FILE_RE.match(p.name)):
+            code = PREFIX_CATEGORIES.get(FILE_RE.match(path.name)["prefix"].upper())
+            if code is not None:
+                _read_file(path, code, products, best, report)
+    series = {pcode: HistorySeries(pcode, name, code, {}) for pcode, (name, code) in products.items()}
+    for (pcode, day, _variant), price in best.items():
+        prices = series[pcode].prices
+        if day not in prices or price < prices[day]:
+            prices[day] = price
+    return series
