@@ -133,7 +133,9 @@ def line_chart_svg(
 
     left, right, top, bottom = 72, 16, 16 + (18 if len(all_series) > 1 or band else 0), 30
     plot_w, plot_h = width - left - right, height - top - bottom
-    ticks = nice_ticks(min(values), max(values))
+    # a little room below the lowest and above the highest point so markers clear the axes
+    pad = (max(values) - min(values)) * 0.06
+    ticks = nice_ticks(min(values) - pad, max(values) + pad)
     y_low, y_high = min(ticks[0], min(values)), max(ticks[-1], max(values))
     d_first, d_last = min(days), max(days)
     span = (d_last - d_first).days
