@@ -151,6 +151,10 @@ def apply_specs(product: Product) -> list[str]:
         product.name, product.spec_summary, product.specs_raw, kind=product.category.kind
     )
     changed = []
+    if product.manufacturer_id is None and parsed.brand:
+        # The name's brand prefix (MSI, 이엠텍, 삼성전자, ...) when the source named no manufacturer.
+        product.manufacturer = get_manufacturer(parsed.brand)
+        changed.append("manufacturer")
     for fname in (
         "cpu_model",
         "gpu_model",
