@@ -64,3 +64,35 @@ def import_benchmarks(*, directory: str, job_id: int | None = None) -> dict:
 
 
 # ---- crawl tasks (catalog.danawa) below ----
+
+
+@shared_task(acks_late=True)
+def crawl_category(
+    *, category_code: str, max_pages: int | None = None, job_id: int | None = None
+) -> dict:
+    """Crawl one Danawa category (list + AJAX pages): products and today's prices (idempotent).
+
+    Knobs: ``max_pages`` (default settings.DANAWA_MAX_PAGES); progress goes to Job ``job_id``.
+    """
+    from catalog.danawa.crawler import crawl_category as run_crawl_category
+
+    return run_crawl_category(category_code, max_pages=max_pages, job=_job(job_id)).as_dict()
+
+
+@shared_task(acks_late=True)
+def crawl_product(*, pcode: str) -> dict:
+    """Fetch one Danawa product page: specs, image and today's lowest price (idempotent)."""
+    from catalog.danawa.crawler import crawl_product as run_crawl_product
+
+    return run_crawl_product(pcode).as_dict()
+
+
+@shared_task(acks_late=True)
+def crawl_daily_prices() -> dict:
+    """The daily price snapshot over settings.DANAWA_CATEGORIES (the beat schedule's task).
+
+    Re-running it the same day fills what a failed run missed and duplicates nothing.
+    """
+    from catalog.danawa.crawler import crawl_daily_prices as run_crawl_daily_prices
+
+    return run_crawl_daily_prices().as_dict()

@@ -1,0 +1,429 @@
+"""Crawling Danawa end to end against the loopback fake server: products and daily prices land
+once (no loss, no duplicates) through faults, failures are reported, jobs tell the truth."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import io
+import json
+
+import pytest
+from django.apps import apps as django_apps
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+from django.utils import timezone
+
+from catalog import tasks
+from catalog.benchmarks import reset_matcher
+from catalog.danawa.crawler import crawl_category, crawl_daily_prices, crawl_product
+from catalog.models import Job, JobKind, JobStatus, PriceSnapshot, PriceSource, Product
+from catalog.signals import prices_recorded
+from catalog.tests.fake_danawa import (
+    FakeDanawa,
+    error,
+    fake_danawa_fixture,  # noqa: F401 - pytest fixture
+    slow,
+    too_many_requests,
+    truncated_body,
+    truncated_html,
+    unknown_template,
+)
+
+BRAND_PC = "112756"
+CPU = "112747"
+DANAWA_HOSTS = {"prod.danawa.com", "www.danawa.com", "danawa.com"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_benchmark_matcher() -> None:
+    """The matcher caches benchmark rows per process; other tests' rows must not leak in."""
+    reset_matcher()
+    yield
+    reset_matcher()
+
+
+@pytest.fixture
+def danawa_settings(settings, fake_danawa: FakeDanawa):
+    """Point clients built from settings (tasks, command, daily crawl) at the fake server."""
+    settings.DANAWA_BASE_OVERRIDE = fake_danawa.address
+    settings.DANAWA_CATEGORIES = [BRAND_PC, CPU]
+    settings.DANAWA_MAX_PAGES = 10
+    return settings
+
+
+def price_rows_per_product(day: dt.date) -> dict[str, int]:
+    rows = (
+        PriceSnapshot.objects.filter(day=day)
+        .values("product__pcode")
+        .annotate(n=Count("id"))
+        .values_list("product__pcode", "n")
+    )
+    return dict(rows)
+
+
+def with_prices(expected: dict[str, int]) -> dict[str, int]:
+    return {pcode: n for pcode, n in expected.items() if n}
+
+
+# --------------------------------------------------------------------------- categories
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_category_crawl_walks_every_page_and_stores_each_product_and_price_once(
+    fake_danawa: FakeDanawa,
+) -> None:
+    today = timezone.localdate()
+
+    report = crawl_category(BRAND_PC, client=fake_danawa.client())
+
+    expected = fake_danawa.expected_price_rows(BRAND_PC)
+    assert report.errors == []
+    assert report.pages == 4  # three pages of products and the empty page that ends the list
+    assert report.products_created == 7
+    assert report.prices.inserted == sum(expected.values()) == 6
+    assert price_rows_per_product(today) == with_prices(expected)
+    assert [r.key for r in fake_danawa.log] == [
+        "robots", "list:112756:1", "list:112756:2", "list:112756:3", "list:112756:4",
+    ]  # fmt: skip
+    assert not Product.objects.filter(pcode__in=["18000001", "18000002"]).exists()  # ads
+
+    lg = Product.objects.get(pcode="20157388")
+    assert lg.name == "LG전자 2023 데스크톱 B80QV-AX5576"
+    assert lg.category.code == BRAND_PC
+    assert lg.url == "https://prod.danawa.com/info/?pcode=20157388"
+    assert lg.image_source.startswith("https://img.danawa.com/prod_img/")
+    assert lg.spec_summary.startswith("브랜드PC / 인텔 / 코어i5-13세대")
+    assert lg.current_price == 1_089_000
+    assert lg.current_price_day == today
+    assert PriceSnapshot.objects.get(product=lg).source == PriceSource.CRAWL
+
+    job = Job.objects.get(kind=JobKind.CRAWL)
+    assert job.status == JobStatus.DONE
+    assert job.stats["products_created"] == 7
+    assert job.stats["prices"]["inserted"] == 6
+    assert job.errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_crawl_gets_through_faults_and_finishes_once_the_server_recovers(
+    fake_danawa: FakeDanawa,
+) -> None:
+    today = timezone.localdate()
+    fake_danawa.inject("robots", error(503))
+    fake_danawa.inject("list:112756:1", error(500), too_many_requests("0"))
+    fake_danawa.inject("list:112756:2", truncated_body(), truncated_html(), error(502))
+    fake_danawa.inject("list:112756:3", slow(1.5))
+    fake_danawa.inject("list:112756:4", truncated_html())
+
+    report = crawl_category(BRAND_PC, client=fake_danawa.client(timeout=0.3))
+
+    expected = fake_danawa.expected_price_rows(BRAND_PC)
+    assert report.errors == []
+    assert report.products_created == 7
+    assert price_rows_per_product(today) == with_prices(expected)
+    assert PriceSnapshot.objects.count() == 6
+    assert len(fake_danawa.requests_for("list:112756:2")) == 4
+    assert {r.host for r in fake_danawa.log} <= DANAWA_HOSTS
+    assert Job.objects.get().status == JobStatus.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_crawl_the_same_day_adds_nothing(fake_danawa: FakeDanawa) -> None:
+    today = timezone.localdate()
+    crawl_category(BRAND_PC, client=fake_danawa.client())
+    first_ids = set(PriceSnapshot.objects.values_list("id", flat=True))
+
+    again = crawl_category(BRAND_PC, client=fake_danawa.client())
+
+    assert again.products_created == 0
+    assert again.products_unchanged == 7
+    assert (again.prices.inserted, again.prices.updated, again.prices.unchanged) == (0, 0, 6)
+    assert set(PriceSnapshot.objects.values_list("id", flat=True)) == first_ids
+    assert price_rows_per_product(today) == with_prices(fake_danawa.expected_price_rows(BRAND_PC))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recrawl_with_a_new_price_updates_the_days_row_instead_of_adding_one(
+    fake_danawa: FakeDanawa,
+) -> None:
+    crawl_category(BRAND_PC, client=fake_danawa.client())
+    fake_danawa.product("19284752").price = 629_000
+
+    again = crawl_category(BRAND_PC, client=fake_danawa.client())
+
+    assert (again.prices.inserted, again.prices.updated) == (0, 1)
+    samsung = Product.objects.get(pcode="19284752")
+    assert list(samsung.prices.values_list("price", flat=True)) == [629_000]
+    assert samsung.current_price == 629_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_that_fails_after_retries_is_reported_and_a_later_run_fills_the_gap(
+    fake_danawa: FakeDanawa, settings
+) -> None:
+    settings.DANAWA_MAX_RETRIES = 1
+    today = timezone.localdate()
+    fake_danawa.always("list:112756:2", error(500))
+
+    first = crawl_category(BRAND_PC, client=fake_danawa.client())
+
+    assert first.pages_failed == 1
+    assert len(first.errors) == 1
+    assert "page=2" in first.errors[0]["url"]
+    assert "HTTP 500" in first.errors[0]["reason"]
+    assert first.products_created == 4  # pages 1 and 3 were still read
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE
+    assert job.errors[0]["url"] == first.errors[0]["url"]
+
+    fake_danawa.clear()
+    second = crawl_category(BRAND_PC, client=fake_danawa.client())
+
+    assert second.errors == []
+    assert second.products_created == 3
+    assert price_rows_per_product(today) == with_prices(fake_danawa.expected_price_rows(BRAND_PC))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unknown_template_everywhere_is_a_failed_job_not_an_empty_success(
+    fake_danawa: FakeDanawa,
+) -> None:
+    for page in (1, 2, 3, 4):
+        fake_danawa.always(f"list:{BRAND_PC}:{page}", unknown_template())
+
+    report = crawl_category(BRAND_PC, client=fake_danawa.client())
+
+    assert report.failed
+    assert report.pages == 0
+    assert {e["kind"] for e in report.errors} == {"unknown_template", "aborted"}
+    assert "알 수 없는 페이지 구조" in report.errors[0]["reason"]
+    assert not Product.objects.exists()
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert job.errors[0]["kind"] == "unknown_template"
+    # it stopped after three unreadable pages in a row instead of walking on forever
+    assert not fake_danawa.requests_for(f"list:{BRAND_PC}:4")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unknown_template_on_one_page_is_an_error_while_the_other_pages_are_kept(
+    fake_danawa: FakeDanawa,
+) -> None:
+    fake_danawa.always(f"list:{BRAND_PC}:2", unknown_template())
+
+    report = crawl_category(BRAND_PC, client=fake_danawa.client())
+
+    assert [e["kind"] for e in report.errors] == ["unknown_template"]
+    assert report.products_created == 4
+    assert not report.failed
+    assert Job.objects.get().status == JobStatus.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_malformed_category_code_is_refused_without_any_request(
+    fake_danawa: FakeDanawa,
+) -> None:
+    report = crawl_category("112756&evil=1", client=fake_danawa.client())
+
+    assert report.failed
+    assert report.errors[0]["kind"] == "DisallowedURLError"
+    assert fake_danawa.log == []
+    assert Job.objects.get().status == JobStatus.FAILED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_max_pages_limits_the_walk_and_progress_reaches_the_job(fake_danawa: FakeDanawa) -> None:
+    job = Job.objects.create(kind=JobKind.CRAWL, params={"category_code": BRAND_PC})
+
+    report = crawl_category(BRAND_PC, max_pages=2, client=fake_danawa.client(), job=job)
+
+    assert report.pages == 2
+    assert report.products_created == 6
+    job.refresh_from_db()
+    assert (job.status, job.progress_done, job.progress_total) == (JobStatus.DONE, 2, 2)
+    assert job.started_at is not None and job.finished_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_prices_are_recorded_on_the_korean_calendar_day(
+    fake_danawa: FakeDanawa, monkeypatch
+) -> None:
+    # 16:30 UTC on 1 March is 01:30 on 2 March in Seoul.
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 3, 1, 16, 30, tzinfo=dt.UTC))
+
+    crawl_category(BRAND_PC, max_pages=1, client=fake_danawa.client())
+
+    assert set(PriceSnapshot.objects.values_list("day", flat=True)) == {dt.date(2026, 3, 2)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_downstream_apps_hear_about_recorded_prices_after_commit(fake_danawa: FakeDanawa) -> None:
+    heard: list[int] = []
+
+    def receiver(sender: object, product_ids: list[int], days: list[str], **kwargs: object) -> None:
+        heard.extend(product_ids)
+
+    prices_recorded.connect(receiver)
+    try:
+        crawl_category(BRAND_PC, client=fake_danawa.client())
+    finally:
+        prices_recorded.disconnect(receiver)
+
+    priced = set(Product.objects.filter(prices__isnull=False).values_list("id", flat=True))
+    assert set(heard) == priced
+    assert len(priced) == 6
+
+
+# --------------------------------------------------------------------------- products
+
+
+@pytest.mark.django_db(transaction=True)
+def test_crawl_product_updates_specs_and_todays_price(fake_danawa: FakeDanawa) -> None:
+    today = timezone.localdate()
+    crawl_category(BRAND_PC, max_pages=1, client=fake_danawa.client())
+
+    report = crawl_product("20157388", client=fake_danawa.client())
+    crawl_product("20157388", client=fake_danawa.client())
+
+    assert report.errors == []
+    assert report.products_updated == 1
+    lg = Product.objects.get(pcode="20157388")
+    assert lg.specs_raw["제조회사"] == "LG전자"
+    assert lg.specs_raw["램"] == "16GB"
+    assert lg.manufacturer.name == "LG전자"
+    assert list(lg.prices.filter(day=today).values_list("variant", "price")) == [("", 1_089_000)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_crawl_product_creates_a_new_product_in_its_breadcrumb_category(
+    fake_danawa: FakeDanawa,
+) -> None:
+    report = crawl_product("15689330", client=fake_danawa.client())
+
+    assert report.products_created == 1
+    cpu = Product.objects.get(pcode="15689330")
+    assert cpu.category.code == CPU
+    assert cpu.current_price == 128_900  # the lowest new-product price, not the used one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_crawl_product_reports_pages_robots_txt_forbids(fake_danawa: FakeDanawa) -> None:
+    report = crawl_product("99999999", client=fake_danawa.client())
+
+    assert report.failed
+    assert report.errors[0]["kind"] == "RobotsDisallowedError"
+    assert report.errors[0]["url"] == "https://prod.danawa.com/info/?pcode=99999999"
+    assert not fake_danawa.requests_for("product:99999999")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_crawl_product_reports_an_unknown_template(fake_danawa: FakeDanawa) -> None:
+    fake_danawa.always("product:20157388", unknown_template())
+
+    report = crawl_product("20157388", client=fake_danawa.client())
+
+    assert report.failed
+    assert report.errors[0]["kind"] == "unknown_template"
+    assert not Product.objects.exists()
+
+
+# --------------------------------------------------------------------------- daily, tasks, command
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_snapshot_crawls_every_configured_category_in_one_job(
+    fake_danawa: FakeDanawa, danawa_settings
+) -> None:
+    today = timezone.localdate()
+
+    report = crawl_daily_prices()
+
+    expected = fake_danawa.expected_price_rows(BRAND_PC) | fake_danawa.expected_price_rows(CPU)
+    assert report.errors == []
+    assert price_rows_per_product(today) == with_prices(expected)
+    assert set(
+        PriceSnapshot.objects.filter(product__pcode="15689330").values_list("variant", flat=True)
+    ) == {"정품", "벌크"}  # 중고 is not stored
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE
+    assert set(job.stats["categories"]) == {BRAND_PC, CPU}
+    assert len(fake_danawa.requests_for("robots")) == 1  # one client, robots.txt cached
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_celery_tasks_run_the_services_and_return_json(
+    fake_danawa: FakeDanawa, danawa_settings
+) -> None:
+    job = Job.objects.create(kind=JobKind.CRAWL, params={"category_code": BRAND_PC})
+
+    by_category = tasks.crawl_category(category_code=BRAND_PC, max_pages=2, job_id=job.pk)
+    by_product = tasks.crawl_product(pcode="20157388")
+    daily = tasks.crawl_daily_prices()
+
+    json.dumps([by_category, by_product, daily])
+    assert by_category["products_created"] == 6
+    assert by_product["products_updated"] + by_product["products_unchanged"] == 1
+    assert daily["failed"] is False
+    assert daily["prices"]["inserted"] == 1 + 4  # the 7th brand PC and the CPUs' rows
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+
+
+def test_crawl_tasks_are_routed_to_the_crawl_queue() -> None:
+    from pcadvisor.celery import app
+
+    for name in ("crawl_category", "crawl_product", "crawl_daily_prices"):
+        route = app.amqp.router.route({}, f"catalog.tasks.{name}")
+        assert route["queue"].name == "crawl"
+        assert getattr(tasks, name).acks_late is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_management_command_crawls_and_prints_the_report(
+    fake_danawa: FakeDanawa, danawa_settings
+) -> None:
+    out = io.StringIO()
+
+    call_command("crawl_danawa", "--category", BRAND_PC, "--max-pages", "2", stdout=out)
+
+    text = out.getvalue()
+    assert "카테고리 112756 수집" in text
+    assert "페이지 2개 (실패 0개), 상품 6개: 새 상품 6" in text
+    assert "가격: 추가 5" in text
+    assert Product.objects.count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_management_command_fails_loudly_on_an_unknown_template(
+    fake_danawa: FakeDanawa, danawa_settings
+) -> None:
+    fake_danawa.always("product:20157388", unknown_template())
+    out = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("crawl_danawa", "--pcode", "20157388", stdout=out)
+
+    assert "알 수 없는 페이지 구조" in out.getvalue()
+
+
+# --------------------------------------------------------------------------- beat schedule
+
+
+@pytest.mark.django_db
+def test_the_schedule_migration_creates_one_daily_beat_task_and_its_reverse_removes_it() -> None:
+    from django_celery_beat.models import PeriodicTask
+
+    migration = importlib.import_module("catalog.migrations.0002_danawa_daily_crawl_schedule")
+
+    migration.create_schedule(django_apps, None)
+    migration.create_schedule(django_apps, None)  # idempotent
+
+    (task,) = PeriodicTask.objects.filter(task="catalog.tasks.crawl_daily_prices")
+    assert task.enabled
+    assert (task.crontab.hour, task.crontab.minute) == ("10", "30")
+    assert str(task.crontab.timezone) == "Asia/Seoul"
+
+    migration.delete_schedule(django_apps, None)
+
+    assert not PeriodicTask.objects.filter(task="catalog.tasks.crawl_daily_prices").exists()
