@@ -8,16 +8,26 @@ from collections import defaultdict
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from catalog.filters import PriceHistoryForm, ProductFilter
 from catalog.history import load_price_history
 from catalog.models import Category, Manufacturer, PriceSnapshot, Product
+from catalog.panels import render_product_panels
 from pcadvisor.lib.charts import line_chart_svg
 
 PAGE_SIZE = 30
 DEFAULT_HISTORY_DAYS = 365
 RECENT_TABLE_DAYS = 30
+# Areas built by higher apps; until an app registers a product panel under the same key
+# (catalog.panels), the page shows a short "준비 중" note linking to /soon/<area>/.
+UPCOMING_AREAS = [
+    ("pricing", "AI 적정가", "이미지와 스펙으로 예측한 적정 가격"),
+    ("trends", "살까 말까", "비슷한 상품들의 가격 흐름으로 본 10일 뒤 가격"),
+    ("similarity", "비슷한 상품", "사진과 스펙이 비슷한 상품"),
+    ("recommend", "용도별 추천", "사무용·게임·AI 등 용도에 맞는 PC"),
+]
 HISTORY_WINDOWS = [(30, "30일"), (90, "90일"), (180, "180일"), (365, "1년"), (3650, "전체")]
 
 SPEC_FIELDS = [
@@ -101,6 +111,14 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for fname, label, unit in SPEC_FIELDS
         if (value := getattr(product, fname)) not in (None, "")
     ]
+    panels = [
+        {
+            "key": panel["key"],
+            "html": render_to_string(panel["template"], panel["context"], request=request),
+        }
+        for panel in render_product_panels(request, product)
+    ]
+    panel_keys = {panel["key"] for panel in panels}
     context = {
         "product": product,
         "history": history,
@@ -111,11 +129,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chart_svg": mark_safe(chart),  # noqa: S308
         "recent_rows": _recent_rows(history.points, recent_variants),
         "specs": specs,
-        "coming_soon": [
-            ("pricing", "AI 적정가", "이미지와 스펙으로 예측한 적정 가격"),
-            ("trends", "살까 말까", "비슷한 상품들의 가격 흐름으로 본 10일 뒤 가격"),
-            ("similarity", "비슷한 상품", "사진과 스펙이 비슷한 상품"),
-            ("recommend", "용도별 추천", "사무용·게임·AI 등 용도에 맞는 PC"),
-        ],
+        "panels": panels,
+        "coming_soon": [a for a in UPCOMING_AREAS if a[0] not in panel_keys],
     }
     return render(request, "catalog/product_detail.html", context)

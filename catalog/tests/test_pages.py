@@ -190,3 +190,30 @@ def test_the_product_page_makes_a_fixed_number_of_queries(
     history(product, [900_000 + i for i in range(200)])
     with django_assert_max_num_queries(3):
         assert client.get(product.get_absolute_url()).status_code == 200
+
+
+def test_a_registered_panel_replaces_its_coming_soon_note_and_a_broken_one_is_skipped(
+    client, monkeypatch, tmp_path, settings
+) -> None:
+    from catalog import panels
+
+    (tmp_path / "fair_price_panel.html").write_text(
+        "<h2>AI 적정가</h2><p>{{ fair }}원 ({{ product.name }})</p>", encoding="utf-8"
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+    ]
+    monkeypatch.setattr(panels, "_PANELS", {})
+    panels.register_product_panel(
+        "pricing",
+        lambda request, product: (
+            "fair_price_panel.html",
+            {"fair": "1,000,000", "product": product},
+        ),
+    )
+    panels.register_product_panel("broken", lambda request, product: 1 / 0)
+    product = ProductFactory(name="패널 PC")
+    html = client.get(product.get_absolute_url()).content.decode()
+    assert "1,000,000원 (패널 PC)" in html
+    soon = html[html.index('class="soon-grid"') :]
+    assert "AI 적정가" not in soon and 'href="/soon/trends/"' in soon
