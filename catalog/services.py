@@ -520,6 +520,15 @@ def start_job(kind: str, params: dict | None = None, total: int = 0) -> Job:
     )
 
 
+def mark_job_started(job: Job | None) -> None:
+    """A queued job (e.g. from an admin action) is picked up by a worker."""
+    if job is None or job.status == JobStatus.RUNNING:
+        return
+    job.status = JobStatus.RUNNING
+    job.started_at = job.started_at or timezone.now()
+    job.save(update_fields=["status", "started_at"])
+
+
 def update_job_progress(job: Job | None, done: int, total: int | None = None) -> None:
     if job is None:
         return

@@ -20,6 +20,10 @@ def _job(job_id: int | None) -> Job | None:
     job = Job.objects.filter(pk=job_id).first()
     if job is None:
         logger.warning("job %s is gone; running without progress reporting", job_id)
+    else:
+        from catalog.services import mark_job_started
+
+        mark_job_started(job)
     return job
 
 
