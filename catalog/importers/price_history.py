@@ -295,7 +295,9 @@ def read_daily_lowest(directories: list[str | Path]) -> dict[str, HistorySeries]
             code = PREFIX_CATEGORIES.get(FILE_RE.match(path.name)["prefix"].upper())
             if code is not None:
                 _read_file(path, code, products, best, report)
-    series = {pcode: HistorySeries(pcode, name, code, {}) for pcode, (name, code) in products.items()}
+    series = {
+        pcode: HistorySeries(pcode, name, code, {}) for pcode, (name, code) in products.items()
+    }
     for (pcode, day, _variant), price in best.items():
         prices = series[pcode].prices
         if day not in prices or price < prices[day]:
