@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc served by us: pages load nothing from other hosts
     "django_celery_beat",
     "pcadvisor",
     "catalog",
@@ -246,6 +247,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "데스크톱 PC 적정가·구매 시점·유사 상품·용도별 추천 API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --------------------------------------------------------------------------- Danawa crawler
