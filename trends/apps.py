@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class TrendsConfig(AppConfig):
     name = "trends"
     verbose_name = "가격 추세"
+
+    def ready(self) -> None:
+        from catalog.panels import register_product_panel
+        from catalog.signals import prices_recorded, products_changed
+        from trends.services import invalidate_forecaster
+        from trends.tasks import schedule_refresh
+        from trends.views import product_panel
+
+        products_changed.connect(invalidate_forecaster, dispatch_uid="trends-products-changed")
+        prices_recorded.connect(invalidate_forecaster, dispatch_uid="trends-prices-invalidate")
+        prices_recorded.connect(schedule_refresh, dispatch_uid="trends-prices-refresh")
+        register_product_panel("trends", product_panel, order=20)

@@ -1,0 +1,178 @@
+"""Serializers of the trends API (read-only: forecasts, the market summary, backtests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rest_framework import serializers
+
+from trends.dashboard import MAX_DAYS
+from trends.forecast import HORIZON
+from trends.models import BacktestRun
+
+
+class NeighbourSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField()
+    name = serializers.CharField()
+    change = serializers.FloatField(help_text="최근 10일 가격 변화율 (0.01 = +1%)")
+    weight = serializers.FloatField(help_text="거리 가중치 (합 1)")
+    start = serializers.DateField(help_text="10일 흐름의 시작일")
+    self = serializers.BooleanField(help_text="이 상품 자신의 지난 10일")
+
+
+class ForecastDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    change = serializers.FloatField(help_text="예측 변화율 (가중 평균)")
+    low = serializers.FloatField(help_text="이웃 흐름 20% 분위")
+    high = serializers.FloatField(help_text="이웃 흐름 80% 분위")
+    price = serializers.FloatField()
+
+
+class ForecastSerializer(serializers.Serializer):
+    day = serializers.DateField(help_text="예측 기준일")
+    price = serializers.FloatField(help_text="기준일 최저가")
+    direction = serializers.ChoiceField(choices=["up", "flat", "down"])
+    verdict = serializers.ChoiceField(choices=["buy", "wait", "neutral"])
+    confidence = serializers.FloatField()
+    total_change = serializers.FloatField(help_text=f"{HORIZON}일 뒤 예상 변화율")
+    mean_daily_change = serializers.FloatField()
+    up_share = serializers.FloatField()
+    flat_share = serializers.FloatField()
+    down_share = serializers.FloatField()
+    trajectory = ForecastDaySerializer(many=True)
+
+
+class ProductTrendSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=["ok", "insufficient", "no_history"],
+        help_text="ok: 예측함, insufficient: 기록이 부족함, no_history: 가격 기록 없음",
+    )
+    message = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True)
+    verdict_label = serializers.CharField(allow_blank=True)
+    lowest_label = serializers.CharField(allow_blank=True)
+    lowest_in_days = serializers.IntegerField(allow_null=True)
+    notes = serializers.ListField(child=serializers.CharField())
+    forecast = ForecastSerializer(allow_null=True)
+    neighbours = NeighbourSerializer(many=True)
+
+    @staticmethod
+    def payload(trend: object) -> dict[str, object]:
+        f = trend.forecast
+        forecast = None
+        if f:
+            forecast = {
+                "day": f.day,
+                "price": f.price,
+                "direction": f.direction,
+                "verdict": f.verdict,
+                "confidence": f.confidence,
+                "total_change": f.total_change,
+                "mean_daily_change": f.mean_daily_change,
+                "up_share": f.up_share,
+                "flat_share": f.flat_share,
+                "down_share": f.down_share,
+                "trajectory": [
+                    {
+                        "day": f.day + dt.timedelta(days=i + 1),
+                        "change": c,
+                        "low": lo,
+                        "high": hi,
+                        "price": f.price * (1 + c),
+                    }
+                    for i, (c, lo, hi) in enumerate(zip(f.trajectory, f.low, f.high, strict=True))
+                ],
+            }
+        lowest = trend.history.lowest
+        return {
+            "product_id": trend.product.pk,
+            "status": trend.status,
+            "message": trend.message,
+            "reason": trend.reason,
+            "verdict_label": trend.verdict_label,
+            "lowest_label": lowest.label if lowest else "",
+            "lowest_in_days": lowest.days if lowest else None,
+            "notes": trend.notes,
+            "forecast": forecast,
+            "neighbours": trend.neighbours,
+        }
+
+
+class MarketQuerySerializer(serializers.Serializer):
+    end = serializers.DateField(required=False, help_text="기준일 (기본: 최신 가격일)")
+    days = serializers.IntegerField(
+        required=False, min_value=HORIZON + 1, max_value=MAX_DAYS, help_text="지수 구간(일)"
+    )
+
+
+class BandSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    average_change = serializers.FloatField(allow_null=True)
+    up = serializers.IntegerField()
+    flat = serializers.IntegerField()
+    down = serializers.IntegerField()
+
+
+class MoverSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField()
+    name = serializers.CharField()
+    price = serializers.IntegerField()
+    base_price = serializers.IntegerField()
+    change = serializers.FloatField()
+
+
+class IndexPointSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    value = serializers.FloatField()
+    products = serializers.IntegerField()
+
+
+class CountsSerializer(serializers.Serializer):
+    up = serializers.IntegerField()
+    flat = serializers.IntegerField()
+    down = serializers.IntegerField()
+
+
+class MarketSummarySerializer(serializers.Serializer):
+    end = serializers.DateField(allow_null=True)
+    days = serializers.IntegerField()
+    horizon = serializers.IntegerField()
+    tracked = serializers.IntegerField()
+    counts = CountsSerializer()
+    average_change = serializers.FloatField(allow_null=True)
+    bands = BandSerializer(many=True)
+    risers = MoverSerializer(many=True)
+    fallers = MoverSerializer(many=True)
+    index = IndexPointSerializer(many=True)
+
+    @staticmethod
+    def payload(summary: dict[str, object]) -> dict[str, object]:
+        data = dict(summary)
+        data["index"] = [
+            {"day": d, "value": v, "products": c} for d, v, c in summary.get("index", [])
+        ]
+        return data
+
+
+class BacktestRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BacktestRun
+        fields = [
+            "id",
+            "created_at",
+            "source",
+            "kinds",
+            "date_from",
+            "date_to",
+            "step_days",
+            "decisions",
+            "accuracy",
+            "macro_f1",
+            "always_flat",
+            "momentum",
+            "saving_pct",
+            "metrics",
+            "last_line",
+        ]

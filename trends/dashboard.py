@@ -1,0 +1,115 @@
+"""The market dashboard on the home page: what prices did over the last 10 days, by price band.
+
+``market_summary()`` is what the home view calls: cached in Redis under ``CACHE_KEY`` and
+refreshed by ``trends.tasks.refresh_market_summary`` after price crawls; ``compute_market_summary``
+is the uncached SQL (``trends.querysets.market_rows``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from django.core.cache import cache
+
+from trends.forecast import HORIZON, THRESHOLD
+from trends.querysets import PRICE_BANDS, latest_price_day, market_rows
+
+logger = logging.getLogger(__name__)
+
+CACHE_KEY = "trends:market-summary:v1"
+CACHE_SECONDS = 24 * 3600
+INDEX_DAYS = 90
+MOVERS = 5
+MAX_DAYS = 365
+
+
+def _empty(end: dt.date | None, days: int) -> dict[str, object]:
+    return {
+        "end": end,
+        "days": days,
+        "horizon": HORIZON,
+        "tracked": 0,
+        "counts": {"up": 0, "flat": 0, "down": 0},
+        "average_change": None,
+        "bands": [
+            {"label": label, "count": 0, "average_change": None, "up": 0, "flat": 0, "down": 0}
+            for label, _low, _high in PRICE_BANDS
+        ],
+        "risers": [],
+        "fallers": [],
+        "index": [],
+        "seconds": 0.0,
+    }
+
+
+def compute_market_summary(end: dt.date | None = None, days: int = INDEX_DAYS) -> dict[str, object]:
+    """The dashboard's numbers (no cache). ``end`` defaults to the newest price day."""
+    started = time.perf_counter()
+    end = end or latest_price_day()
+    summary = _empty(end, days)
+    if end is None:
+        return summary
+    rows = market_rows(end, days=days, horizon=HORIZON, threshold=THRESHOLD, movers=MOVERS)
+    for band, count, avg, up, flat, down in rows["bands"]:
+        entry = {
+            "count": count,
+            "average_change": float(avg) if avg is not None else None,
+            "up": up,
+            "flat": flat,
+            "down": down,
+        }
+        if band is None:  # the ROLLUP total
+            summary["tracked"] = count
+            summary["average_change"] = entry["average_change"]
+            summary["counts"] = {"up": up, "flat": flat, "down": down}
+        else:
+            summary["bands"][band].update(entry)
+    for direction, product_id, name, price, base, change in rows["movers"]:
+        key = "risers" if direction == "up" else "fallers"
+        summary[key].append(
+            {
+                "product_id": product_id,
+                "name": name,
+                "price": price,
+                "base_price": base,
+                "change": float(change),
+            }
+        )
+    summary["index"] = [(day, float(value), count) for day, value, count in rows["index"]]
+    summary["seconds"] = time.perf_counter() - started
+    return summary
+
+
+def market_summary(*, refresh: bool = False) -> dict[str, object]:
+    """The cached dashboard (what the home page shows); computed on a miss."""
+    if not refresh:
+        try:
+            cached = cache.get(CACHE_KEY)
+        except Exception:
+            logger.warning("trends: cache unavailable, computing the market summary")
+            cached = None
+        if cached is not None:
+            return cached
+    summary = compute_market_summary()
+    try:
+        cache.set(CACHE_KEY, summary, CACHE_SECONDS)
+    except Exception:
+        logger.warning("trends: could not cache the market summary", exc_info=True)
+    return summary
+
+
+def index_chart_svg(summary: dict[str, object]) -> str:
+    """The market index (100 = each product's first price in the window) as inline SVG."""
+    from pcadvisor.lib.charts import line_chart_svg
+
+    points = [(day, value) for day, value, _count in summary.get("index", [])]
+    return line_chart_svg(
+        points,
+        title="시장 가격 지수 (구간 첫날 = 100)",
+        label="가격 지수",
+        height=200,
+        mark_min_max=True,
+        value_label=lambda v: f"{v:.1f}",
+    )

@@ -1,0 +1,107 @@
+"""``manage.py backtest_trends``: the walk-forward backtest of the 10-day forecaster.
+
+Reads the catalog's price history, or Danawa history CSV folders with ``--history-dir``
+(repeatable). Decisions and the saving are defined in ``trends.backtest``. The last line is
+``accuracy=… macro_f1=… always_flat=… momentum=… saving_pct=… n=…``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from trends import services
+
+KINDS = ("cpu", "gpu", "desktop", "laptop", "other")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"날짜 형식이 잘못되었습니다 (YYYY-MM-DD): {value!r}") from exc
+
+
+class Command(BaseCommand):
+    help = "10일 가격 예측을 과거 가격으로 검증합니다 (walk-forward, 미래 정보 없이)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--history-dir",
+            action="append",
+            default=[],
+            help="다나와 가격 이력 CSV 폴더 (여러 번 가능). 없으면 카탈로그 DB의 가격 이력",
+        )
+        parser.add_argument("--from", dest="date_from", help="첫 결정일 YYYY-MM-DD")
+        parser.add_argument("--to", dest="date_to", help="마지막 결정일 YYYY-MM-DD")
+        parser.add_argument("--step", type=int, default=7, help="결정일 간격(일), 기본 7")
+        parser.add_argument(
+            "--kind", action="append", default=[], choices=KINDS, help="상품 종류 (여러 번 가능)"
+        )
+        parser.add_argument(
+            "--passmark-dir",
+            help="PassMark CSV 폴더 (--history-dir와 함께; 없으면 DB의 벤치마크 표)",
+        )
+        parser.add_argument("--no-save", action="store_true", help="결과를 DB에 저장하지 않음")
+
+    def handle(self, *args: object, **options: object) -> None:
+        step = int(options["step"])
+        if step < 1:
+            raise CommandError("--step은 1 이상이어야 합니다")
+        date_from = _date(options["date_from"]) if options["date_from"] else None
+        date_to = _date(options["date_to"]) if options["date_to"] else None
+        if date_from and date_to and date_from > date_to:
+            raise CommandError(f"--from({date_from})이 --to({date_to})보다 늦습니다")
+        kinds = list(dict.fromkeys(options["kind"]))
+        dirs = [Path(d) for d in options["history_dir"]]
+        for d in dirs:
+            if not d.is_dir():
+                raise CommandError(f"폴더가 없습니다: {d}")
+        if dirs:
+            matcher = self._matcher(options.get("passmark_dir"))
+            panel, static = services.panel_from_history_dirs(dirs, kinds=kinds, matcher=matcher)
+            source = ",".join(str(d) for d in dirs)
+        else:
+            panel, static = services.panel_from_db(kinds=kinds)
+            source = "db"
+        if not panel.keys:
+            raise CommandError("가격 이력이 없습니다 (상품 0개)")
+        date_from = date_from or panel.start
+        date_to = date_to or panel.end
+        if date_from > panel.end or date_to < panel.start:
+            raise CommandError(
+                f"기간 {date_from} ~ {date_to}이 가격 이력({panel.start} ~ {panel.end})과 "
+                f"겹치지 않습니다"
+            )
+        self.stdout.write(
+            f"가격 이력 {len(panel.keys)}개 상품, {panel.start} ~ {panel.end} ({source})"
+        )
+        result = services.backtest(panel, static, date_from, date_to, step=step)
+        if not options["no_save"]:
+            services.record_backtest(result, source=source, kinds=kinds)
+        for line in result.report_lines():
+            self.stdout.write(line)
+
+    def _matcher(self, passmark_dir: object) -> object | None:
+        if passmark_dir:
+            from catalog.benchmarks import BenchmarkMatcher
+            from catalog.management.commands.benchmark_matching import read_passmark
+
+            folder = Path(str(passmark_dir))
+            cpu, gpu = folder / "CPU_benchmark_v4.csv", folder / "GPU_benchmarks_v7.csv"
+            for path in (cpu, gpu):
+                if not path.exists():
+                    raise CommandError(f"PassMark 파일이 없습니다: {path}")
+            return BenchmarkMatcher.from_rows(
+                read_passmark(cpu, "cpuName", "cpuMark"), read_passmark(gpu, "gpuName", "G3Dmark")
+            )
+        from catalog.benchmarks import get_matcher
+
+        matcher = get_matcher()
+        if not any(matcher.sizes.values()):
+            self.stderr.write(
+                "벤치마크 표가 비어 있어 CPU/GPU 점수 없이 계산합니다 (--passmark-dir 참고)"
+            )
+        return matcher

@@ -1,0 +1,461 @@
+"""Trends services: the in-memory forecaster fed from the catalog, a product's trend, backtests.
+
+The forecaster (``trends.forecast.KnnForecaster``) is built per process from the last
+``PANEL_DAYS`` days of daily lowest prices and kept in memory; a version number in the Django
+cache (Redis) is bumped when the catalog says products or prices changed
+(``invalidate_forecaster``, connected in ``trends.apps``), and the next forecast rebuilds it.
+A forecast is then one distance computation over the neighbour pool (≈1 ms for 10,000 products).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Max
+
+from catalog.history import PriceHistory, load_price_history
+from catalog.models import CategoryKind, PriceSnapshot, Product
+from trends.backtest import BacktestResult, run_backtest
+from trends.forecast import (
+    GAP_LIMIT,
+    HORIZON,
+    LOOKBACK,
+    Forecast,
+    KnnForecaster,
+    PricePanel,
+    StaticFeatures,
+)
+from trends.models import BacktestRun
+
+logger = logging.getLogger(__name__)
+
+PANEL_DAYS = LOOKBACK + HORIZON + 5
+VERSION_KEY = "trends:model-version"
+CHART_DAYS = 90
+# History file categories (catalog.importers.price_history.PREFIX_CATEGORIES) -> kind.
+HISTORY_KINDS = {"112747": CategoryKind.CPU, "112753": CategoryKind.GPU}
+
+VERDICT_LABELS = {"buy": "지금 사세요", "wait": "기다리세요", "neutral": "급하지 않아요"}
+DIRECTION_LABELS = {"up": "오름", "flat": "보합", "down": "내림"}
+
+
+# --------------------------------------------------------------------------- panels
+
+
+def daily_lowest_series(
+    *, since: dt.date | None = None, until: dt.date | None = None, kinds: Iterable[str] = ()
+) -> dict[int, dict[dt.date, int]]:
+    """{product_id: {day: lowest price}} of active products, one SQL aggregate (the
+    (product, day, variant) unique index serves the GROUP BY)."""
+    sql = [
+        "SELECT s.product_id, s.day, min(s.price) FROM catalog_pricesnapshot s",
+        "JOIN catalog_product p ON p.id = s.product_id",
+        "JOIN catalog_category c ON c.id = p.category_id",
+        "WHERE p.is_active AND p.merged_into_id IS NULL",
+    ]
+    params: list[object] = []
+    if since:
+        sql.append("AND s.day >= %s")
+        params.append(since)
+    if until:
+        sql.append("AND s.day <= %s")
+        params.append(until)
+    kinds = list(kinds)
+    if kinds:
+        sql.append("AND c.kind = ANY(%s)")
+        params.append(kinds)
+    sql.append("GROUP BY s.product_id, s.day")
+    series: dict[int, dict[dt.date, int]] = {}
+    with connection.cursor() as cur:
+        cur.execute(" ".join(sql), params)
+        for product_id, day, price in cur.fetchall():
+            series.setdefault(product_id, {})[day] = price
+    return series
+
+
+def static_rows_for_products(product_ids: Iterable[int]) -> dict[int, dict[str, object]]:
+    """Spec features of catalog products (benchmark scores, memory, storage, maker, kind)."""
+    rows = Product.objects.filter(pk__in=list(product_ids)).values(
+        "pk",
+        "cpu_benchmark__score",
+        "gpu_benchmark__score",
+        "ram_gb",
+        "vram_gb",
+        "ssd_gb",
+        "hdd_gb",
+        "manufacturer_id",
+        "category__kind",
+    )
+    return {
+        r["pk"]: {
+            "cpu_score": r["cpu_benchmark__score"],
+            "gpu_score": r["gpu_benchmark__score"],
+            "ram_gb": r["ram_gb"] or r["vram_gb"],
+            "ssd_gb": r["ssd_gb"],
+            "hdd_gb": r["hdd_gb"],
+            "manufacturer": r["manufacturer_id"],
+            "category": r["category__kind"],
+        }
+        for r in rows
+    }
+
+
+def static_rows_for_names(
+    names: Mapping[str, tuple[str, str]], matcher: object | None
+) -> dict[str, dict[str, object]]:
+    """Spec features from Korean product names ({key: (name, kind)}): ``parse_specs`` plus the
+    PassMark ``matcher`` (None: scores unknown)."""
+    from catalog.specs import parse_specs
+
+    out = {}
+    for key, (name, kind) in names.items():
+        specs = parse_specs(name, kind=kind)
+        cpu = matcher.match("cpu", specs.cpu_model) if matcher and specs.cpu_model else None
+        gpu = matcher.match("gpu", specs.gpu_model) if matcher and specs.gpu_model else None
+        out[key] = {
+            "cpu_score": cpu.score if cpu else None,
+            "gpu_score": gpu.score if gpu else None,
+            "ram_gb": specs.ram_gb or specs.vram_gb,
+            "ssd_gb": specs.ssd_gb,
+            "hdd_gb": specs.hdd_gb,
+            "manufacturer": specs.brand,
+            "category": kind,
+        }
+    return out
+
+
+def build_panel(
+    series: Mapping[object, Mapping[dt.date, int]],
+    statics: Mapping[object, Mapping[str, object]],
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> tuple[PricePanel, StaticFeatures]:
+    panel = PricePanel.from_series(series, start=start, end=end)
+    static = StaticFeatures.from_rows([statics.get(key, {}) for key in panel.keys])
+    return panel, static
+
+
+# --------------------------------------------------------------------------- live forecaster
+
+
+@dataclass
+class ForecasterState:
+    """The per-process forecaster and how to find a product in it."""
+
+    forecaster: KnnForecaster | None
+    index: dict[int, int]
+    version: int
+    built_at: float
+    build_seconds: float
+    latest_day: dt.date | None
+
+
+_state: ForecasterState | None = None
+_lock = threading.Lock()
+
+
+def _cache_version() -> int:
+    try:
+        return int(cache.get(VERSION_KEY) or 0)
+    except Exception:  # Redis down: keep serving the forecaster we have
+        logger.warning("trends: cache unavailable, using the in-memory forecaster as is")
+        return _state.version if _state else 0
+
+
+def invalidate_forecaster(**_: object) -> None:
+    """Make every process rebuild its forecaster on its next forecast (signal receiver)."""
+    try:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 1, timeout=None)
+    except Exception:
+        logger.warning("trends: could not bump the forecaster version", exc_info=True)
+    global _state
+    _state = None
+
+
+def build_forecaster(latest_day: dt.date | None = None) -> ForecasterState:
+    """Build the forecaster from the catalog's last ``PANEL_DAYS`` days of prices."""
+    started = time.perf_counter()
+    version = _cache_version()
+    if latest_day is None:
+        latest_day = PriceSnapshot.objects.aggregate(day=Max("day"))["day"]
+    if latest_day is None:
+        return ForecasterState(None, {}, version, time.time(), 0.0, None)
+    start = latest_day - dt.timedelta(days=PANEL_DAYS)
+    series = daily_lowest_series(since=start, until=latest_day)
+    panel, static = build_panel(
+        series, static_rows_for_products(series), start=start, end=latest_day
+    )
+    forecaster = KnnForecaster(panel, static, panel.width - 1)
+    seconds = time.perf_counter() - started
+    logger.info(
+        "trends forecaster built: %s products, pool %s, %.2fs",
+        len(panel.keys),
+        len(forecaster.pool_rows),
+        seconds,
+    )
+    index = {key: row for row, key in enumerate(panel.keys)}
+    return ForecasterState(forecaster, index, version, time.time(), seconds, latest_day)
+
+
+def get_forecaster() -> ForecasterState:
+    """The current forecaster of this process, rebuilt when the catalog changed."""
+    global _state
+    version = _cache_version()
+    with _lock:
+        if _state is None or _state.version != version:
+            _state = build_forecaster()
+        return _state
+
+
+# --------------------------------------------------------------------------- product trend
+
+
+@dataclass
+class ProductTrend:
+    """What the product page and the API show for one product."""
+
+    product: Product
+    status: str  # "ok", "insufficient", "no_history"
+    message: str
+    history: PriceHistory
+    forecast: Forecast | None = None
+    neighbours: list[dict[str, object]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def verdict(self) -> str:
+        return self.forecast.verdict if self.forecast else ""
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICT_LABELS.get(self.verdict, "")
+
+    @property
+    def direction_label(self) -> str:
+        return DIRECTION_LABELS.get(self.forecast.direction, "") if self.forecast else ""
+
+    @property
+    def forecast_points(self) -> list[tuple[dt.date, float]]:
+        if not self.forecast:
+            return []
+        f = self.forecast
+        return [(f.day, f.price)] + [
+            (f.day + dt.timedelta(days=i + 1), f.price * (1 + v))
+            for i, v in enumerate(f.trajectory)
+        ]
+
+    @property
+    def band_points(self) -> list[tuple[dt.date, float, float]]:
+        if not self.forecast:
+            return []
+        f = self.forecast
+        return [(f.day, f.price, f.price)] + [
+            (f.day + dt.timedelta(days=i + 1), f.price * (1 + lo), f.price * (1 + hi))
+            for i, (lo, hi) in enumerate(zip(f.low, f.high, strict=True))
+        ]
+
+    @property
+    def reason(self) -> str:
+        if not self.forecast:
+            return self.message
+        f = self.forecast
+        movers = ", ".join(
+            f"{n['name'][:28]} {n['change'] * 100:+.1f}%" for n in self.neighbours[:3]
+        )
+        share = {"up": f.up_share, "down": f.down_share}.get(f.direction)
+        if share is not None:
+            word = "2% 넘게 올랐습니다" if f.direction == "up" else "2% 넘게 내렸습니다"
+            head = f"비슷한 상품 {len(f.neighbours)}개의 최근 10일 가격 흐름 중 {share:.0%}(가중)가 {word}"
+        else:
+            head = (
+                f"비슷한 상품 {len(f.neighbours)}개의 최근 10일 흐름이 한쪽으로 모이지 않았습니다 "
+                f"(오름 {f.up_share:.0%}, 내림 {f.down_share:.0%}, 보합 {f.flat_share:.0%})"
+            )
+        return f"{head}. 가까운 상품: {movers}."
+
+
+def _history_notes(product_id: int, history: PriceHistory) -> list[str]:
+    """Gaps and disappeared variants in the recent history, said plainly."""
+    notes = []
+    points = history.points[-(LOOKBACK + HORIZON) :]
+    if len(points) >= 2:
+        span = (points[-1][0] - points[0][0]).days + 1
+        missing = span - len(points)
+        longest = max((b[0] - a[0]).days - 1 for a, b in zip(points, points[1:], strict=False))
+        if missing:
+            notes.append(
+                f"최근 {span}일 중 {missing}일은 가격 기록이 없습니다 (가장 긴 공백 {longest}일; "
+                f"{GAP_LIMIT}일까지의 공백은 직전 가격으로 이어서 계산합니다)."
+            )
+    if history.last_day:
+        since = history.last_day - dt.timedelta(days=HORIZON)
+        rows = (
+            PriceSnapshot.objects.for_product(product_id).since(since).values_list("day", "variant")
+        )
+        by_variant: dict[str, dt.date] = {}
+        for day, variant in rows:
+            by_variant[variant] = max(day, by_variant.get(variant, day))
+        gone = sorted(v for v, last in by_variant.items() if last < history.last_day and v)
+        for variant in gone:
+            notes.append(
+                f"'{variant}' 가격이 {by_variant[variant]} 이후 보이지 않습니다: 최저가는 남은 "
+                f"구분 기준이라 그만큼 달라질 수 있습니다."
+            )
+    return notes
+
+
+def product_trend(product: Product) -> ProductTrend:
+    """The forecast (or the honest reason there is none) for one product."""
+    history = load_price_history(product.pk, days=CHART_DAYS)
+    if not history.points:
+        return ProductTrend(product, "no_history", "가격 기록이 없어 예측할 수 없습니다.", history)
+    notes = _history_notes(product.pk, history)
+    state = get_forecaster()
+    row = state.index.get(product.pk)
+    if state.forecaster is None or row is None:
+        return ProductTrend(
+            product,
+            "insufficient",
+            f"최근 {PANEL_DAYS}일 안에 가격 기록이 없어 예측하지 않습니다.",
+            history,
+            notes=notes,
+        )
+    forecaster = state.forecaster
+    ok, reason = forecaster.panel.history_status(row, forecaster.col)
+    if ok and not len(forecaster.pool_rows):
+        ok, reason = False, "비교할 상품의 10일 가격 흐름이 아직 없어 예측하지 않습니다."
+    if not ok:
+        return ProductTrend(product, "insufficient", reason, history, notes=notes)
+    forecast = forecaster.forecast(row)
+    neighbour_ids = [n.key for n in forecast.neighbours]
+    names = dict(Product.objects.filter(pk__in=neighbour_ids).values_list("pk", "name"))
+    neighbours = [
+        {
+            "product_id": n.key,
+            "name": names.get(n.key, str(n.key)),
+            "change": n.change,
+            "weight": n.weight,
+            "start": n.start,
+            "self": n.key == product.pk,
+        }
+        for n in forecast.neighbours
+    ]
+    if forecast.day != history.last_day:
+        notes.append(
+            f"이 상품의 마지막 가격은 {history.last_day}이고, 예측은 {forecast.day} 기준입니다."
+        )
+    return ProductTrend(
+        product, "ok", "", history, forecast=forecast, neighbours=neighbours, notes=notes
+    )
+
+
+def trend_chart_svg(trend: ProductTrend) -> str:
+    """Price history with the forecast (dashed) and the neighbours' 20–80 % spread (band)."""
+    from pcadvisor.lib.charts import Band, Series, line_chart_svg
+
+    extra, band = [], None
+    if trend.forecast:
+        extra = [
+            Series(
+                trend.forecast_points,
+                label="10일 예측",
+                css="forecast",
+                color="#f59e0b",
+                dashed=True,
+            )
+        ]
+        band = Band(trend.band_points, label="비슷한 상품 흐름 (20~80%)", color="#fcd34d")
+    return line_chart_svg(
+        trend.history.points,
+        title=f"{trend.product.name} 가격과 10일 예측",
+        label="일별 최저가",
+        extra=extra,
+        band=band,
+    )
+
+
+# --------------------------------------------------------------------------- backtests
+
+
+def panel_from_history_dirs(
+    directories: list[str | Path],
+    *,
+    kinds: Iterable[str] = (),
+    matcher: object | None = None,
+    start: dt.date | None = None,
+    pcodes: Iterable[str] | None = None,
+) -> tuple[PricePanel, StaticFeatures]:
+    """A panel straight from Danawa history CSV folders (no database)."""
+    from catalog.importers.price_history import read_daily_lowest
+
+    data = read_daily_lowest(list(directories))
+    wanted = set(kinds)
+    keep = set(pcodes) if pcodes is not None else None
+    selected = {
+        code: s
+        for code, s in data.items()
+        if HISTORY_KINDS.get(s.category_code)
+        and (not wanted or HISTORY_KINDS[s.category_code] in wanted)
+        and (keep is None or code in keep)
+    }
+    names = {code: (s.name, str(HISTORY_KINDS[s.category_code])) for code, s in selected.items()}
+    series = {code: s.prices for code, s in selected.items()}
+    return build_panel(series, static_rows_for_names(names, matcher), start=start)
+
+
+def panel_from_db(*, kinds: Iterable[str] = ()) -> tuple[PricePanel, StaticFeatures]:
+    """A panel of the catalog's whole price history (active products)."""
+    series = daily_lowest_series(kinds=kinds)
+    return build_panel(series, static_rows_for_products(series))
+
+
+def record_backtest(
+    result: BacktestResult, *, source: str, kinds: Iterable[str] = ()
+) -> BacktestRun:
+    """Store a backtest run with its metrics and report."""
+    return BacktestRun.objects.create(
+        source=source[:500],
+        kinds=",".join(kinds),
+        date_from=result.date_from,
+        date_to=result.date_to,
+        step_days=result.step,
+        decisions=result.n,
+        accuracy=result.accuracy if result.n else None,
+        macro_f1=result.macro_f1 if result.n else None,
+        always_flat=result.always_flat if result.n else None,
+        momentum=result.momentum_accuracy if result.n else None,
+        saving_pct=result.saving_pct if result.n else None,
+        metrics=result.metrics(),
+        report="\n".join(result.report_lines()),
+        last_line=result.last_line,
+        seconds=result.seconds,
+    )
+
+
+def backtest(
+    panel: PricePanel,
+    static: StaticFeatures,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    step: int = 7,
+    progress: Callable[[int, int], None] | None = None,
+) -> BacktestResult:
+    """Run the walk-forward backtest (``trends.backtest.run_backtest``)."""
+    return run_backtest(panel, static, date_from, date_to, step=step, progress=progress)

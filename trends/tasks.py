@@ -1,0 +1,41 @@
+"""Celery tasks of trends: thin wrappers around the services (default queue)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+PENDING_KEY = "trends:refresh-pending"
+# Price crawls record prices in many small commits: wait this long after the first one and
+# refresh once for all of them.
+DEBOUNCE_SECONDS = 60
+
+
+@shared_task(acks_late=True)
+def refresh_trends() -> dict:
+    """Rebuild the forecaster on next use and recompute the cached market dashboard."""
+    from trends.dashboard import market_summary
+    from trends.services import invalidate_forecaster
+
+    cache.delete(PENDING_KEY)
+    invalidate_forecaster()
+    summary = market_summary(refresh=True)
+    logger.info("trends refreshed: %s products tracked", summary["tracked"])
+    return {"tracked": summary["tracked"], "seconds": round(summary["seconds"], 3)}
+
+
+def schedule_refresh(**_: object) -> bool:
+    """Enqueue one ``refresh_trends`` per debounce window (``prices_recorded`` receiver; the
+    signal is already sent on commit). Returns whether a task was enqueued."""
+    try:
+        if not cache.add(PENDING_KEY, 1, timeout=DEBOUNCE_SECONDS * 5):
+            return False
+        refresh_trends.apply_async(countdown=DEBOUNCE_SECONDS)
+        return True
+    except Exception:
+        logger.warning("trends: could not schedule the refresh", exc_info=True)
+        return False

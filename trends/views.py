@@ -1,0 +1,53 @@
+"""Trend pages: the product-page panel, a product's trend page and the market dashboard."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+
+from catalog.models import Product
+from trends.dashboard import index_chart_svg, market_summary
+from trends.forecast import HORIZON
+from trends.querysets import latest_backtest
+from trends.services import product_trend, trend_chart_svg
+
+PANEL_TEMPLATE = "trends/_product_panel.html"
+DASHBOARD_TEMPLATE = "trends/_dashboard.html"
+
+
+def panel_context(product: Product) -> dict[str, object]:
+    """Context of ``trends/_product_panel.html`` for one product."""
+    trend = product_trend(product)
+    return {
+        "trend": trend,
+        "horizon": HORIZON,
+        # the chart builder escapes every text it writes
+        "trend_chart_svg": mark_safe(trend_chart_svg(trend)),  # noqa: S308
+        "backtest": latest_backtest(),
+    }
+
+
+def dashboard_context() -> dict[str, object]:
+    """Context of ``trends/_dashboard.html`` (the cached market summary and its chart)."""
+    summary = market_summary()
+    return {
+        "market": summary,
+        "market_index_svg": mark_safe(index_chart_svg(summary)),  # noqa: S308
+    }
+
+
+def product_panel(request: HttpRequest, product: object) -> tuple[str, dict] | None:
+    """The product-page panel registered with ``catalog.panels``."""
+    return PANEL_TEMPLATE, panel_context(product)
+
+
+def product_trend_page(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_or_404(Product.objects.with_related(), pk=pk)
+    return render(request, "trends/product.html", {"product": product, **panel_context(product)})
+
+
+def market(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "trends/market.html", {**dashboard_context(), "backtest": latest_backtest()}
+    )
