@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -244,6 +245,58 @@ def upsert_product(data: ProductData) -> tuple[Product, bool]:
                 lambda: products_changed.send(sender=Product, product_ids=[pid], reason=reason)
             )
     return product, created
+
+
+class InvalidImageError(ValueError):
+    """Bytes that are not a readable image (not an image at all, truncated, unknown format)."""
+
+
+def store_product_image(product: Product, content: bytes, *, suffix: str, source: str) -> bool:
+    """Attach image bytes to a product; returns True when a new file was stored.
+
+    The file is named by its sha256 (``products/ab/abcdef....jpg``) and shared: the same picture
+    is stored once, and re-storing a product's own image writes nothing (False). ``source`` (the URL or
+    path the bytes came from) is recorded as ``image_source`` either way, so a crawler can tell
+    that the image at a new address has been looked at. The bytes are checked with Pillow
+    first: unreadable bytes raise ``InvalidImageError`` and leave the product untouched.
+    A new image is announced with ``products_changed`` (reason "image") after commit, so that
+    the embedding is recomputed.
+    """
+    digest = hashlib.sha256(content).hexdigest()
+    if product.image and product.image_sha256 == digest:
+        if source and product.image_source != source:
+            product.image_source = source
+            product.save(update_fields=["image_source", "updated_at"])
+        return False
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(ContentFile(content)) as img:
+            img.verify()
+        # verify() only checks the header of a JPEG; decoding catches a body cut short.
+        with Image.open(ContentFile(content)) as img:
+            img.load()
+    except (
+        UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError
+    ) as exc:  # fmt: skip
+        raise InvalidImageError(f"이미지를 읽을 수 없습니다: {source}") from exc
+    suffix = suffix if suffix.startswith(".") or not suffix else f".{suffix}"
+    # Content-addressed and shared: brand PCs often show the same chassis photo, which is then
+    # stored once however many products (or crawls) bring it.
+    storage = product.image.storage
+    name = f"products/{digest[:2]}/{digest}{suffix.lower()}"
+    if not storage.exists(name):
+        name = storage.save(name, ContentFile(content))
+    product.image.name = name
+    product.image_sha256 = digest
+    if source:
+        product.image_source = source
+    product.save(update_fields=["image", "image_sha256", "image_source", "updated_at"])
+    pid = product.pk
+    transaction.on_commit(
+        lambda: products_changed.send(sender=Product, product_ids=[pid], reason="image")
+    )
+    return True
 
 
 def ensure_products(items: Iterable[ProductData]) -> tuple[dict[str, int], int, int]:

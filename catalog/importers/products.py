@@ -14,19 +14,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import logging
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Job, PriceSource, Product
 from catalog.services import (
+    InvalidImageError,
     PriceReport,
     PriceRow,
     ProductData,
@@ -34,6 +33,7 @@ from catalog.services import (
     get_category_for_kind,
     local_pcode,
     record_prices,
+    store_product_image,
     update_job_progress,
     upsert_product,
     validate_price,
@@ -135,22 +135,11 @@ def _read_image(raw: str, base: Path) -> tuple[bytes, str] | None:
 
 
 def store_image(product: Product, content: bytes, suffix: str, source: str) -> bool:
-    """Attach image bytes to a product (named by content hash); False when already attached."""
-    digest = hashlib.sha256(content).hexdigest()
-    if product.image_sha256 == digest and product.image:
-        return False
-    from PIL import Image, UnidentifiedImageError
-
+    """Attach image bytes to a product (``store_product_image``); a bad image is a row error."""
     try:
-        with Image.open(ContentFile(content)) as img:
-            img.verify()
-    except (UnidentifiedImageError, OSError) as exc:
-        raise RowError(f"이미지를 읽을 수 없습니다: {source}") from exc
-    product.image.save(f"{digest[:2]}/{digest}{suffix}", ContentFile(content), save=False)
-    product.image_sha256 = digest
-    product.image_source = source
-    product.save(update_fields=["image", "image_sha256", "image_source", "updated_at"])
-    return True
+        return store_product_image(product, content, suffix=suffix, source=source)
+    except InvalidImageError as exc:
+        raise RowError(str(exc)) from exc
 
 
 def import_products_csv(path: str | Path, job: Job | None = None) -> ProductImportReport:
