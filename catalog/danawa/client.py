@@ -8,6 +8,10 @@
 - Retries with exponential backoff on 5xx, 429 (Retry-After honoured, capped), timeouts,
   connection errors and truncated bodies (Content-Length mismatch, a page cut before its end).
 
+``fetch_bytes`` downloads a file (a product image on img.danawa.com) through the same gate,
+robots.txt, delay and retries, and also checks its Content-Type and size: the body is streamed
+and the download stops as soon as it passes ``max_bytes``.
+
 ``resolve`` works like ``curl --resolve``: ``{"prod.danawa.com": "127.0.0.1:54321"}`` keeps the
 logical URL (and its allow-list check and Host header) but connects to that loopback address
 over plain HTTP. Only loopback addresses are accepted, so it cannot send the crawler elsewhere.
@@ -30,6 +34,7 @@ import requests
 from django.conf import settings
 
 from catalog.danawa.errors import (
+    ContentRejectedError,
     DanawaError,
     DisallowedURLError,
     FetchError,
@@ -45,7 +50,10 @@ MAX_REDIRECTS = 5
 MAX_BACKOFF_SECONDS = 60.0
 MAX_CRAWL_DELAY_SECONDS = 30.0
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ANY_HOST = "*"
+MAX_DOWNLOAD_BYTES = 5 * 1024 * 1024
+_CHUNK_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -58,10 +66,29 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Download:
+    """A downloaded file: ``url`` is the logical (danawa.com) URL after redirects,
+    ``content_type`` the media type without parameters (``image/jpeg``)."""
+
+    url: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class _Binary:
+    """Download mode of a request: stream the body, refuse other types and oversized bodies."""
+
+    max_bytes: int
+    accept: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class _Response:
     status: int
     headers: Mapping[str, str]
     text: str
+    content: bytes = b""
 
 
 class _Retry(Exception):
@@ -177,14 +204,59 @@ class DanawaClient:
         exhausted). With ``check_html`` a page cut before ``</html>`` (or an unbalanced
         ``fragment``) counts as a truncated response and is retried.
         """
-        target = check_url(url)
+        target, response = self._follow(
+            check_url(url), method=method, data=data, headers=headers,
+            fragment=fragment, check_html=check_html,
+        )  # fmt: skip
+        return Page(url=target.url, status=response.status, text=response.text)
+
+    def fetch_bytes(
+        self,
+        url: str,
+        *,
+        max_bytes: int = MAX_DOWNLOAD_BYTES,
+        accept: tuple[str, ...] = ("image/",),
+        headers: dict | None = None,
+    ) -> Download:
+        """Download a file from danawa.com (e.g. a product image on img.danawa.com).
+
+        A protocol-relative URL (``//img.danawa.com/...``, as Danawa writes image sources) is
+        taken as https. The same rules as ``fetch`` apply (allow-list before any I/O, robots.txt,
+        delay, retries, redirects only inside danawa.com), plus: the Content-Type must start with
+        one of ``accept`` (empty: anything) and the body may not exceed ``max_bytes`` (streamed;
+        the download is abandoned as soon as it passes the limit). Those two raise
+        ``ContentRejectedError`` and are not retried.
+        """
+        if isinstance(url, str) and url.startswith("//"):
+            url = f"https:{url}"
+        target, response = self._follow(
+            check_url(url),
+            method="GET",
+            headers=headers,
+            binary=_Binary(max_bytes=max_bytes, accept=tuple(a.lower() for a in accept)),
+        )
+        media_type = _media_type(response.headers.get("Content-Type", ""))
+        return Download(url=target.url, content_type=media_type, content=response.content)
+
+    def _follow(
+        self,
+        target: CheckedURL,
+        *,
+        method: str,
+        data: Mapping[str, str] | None = None,
+        headers: dict | None = None,
+        fragment: bool = False,
+        check_html: bool = True,
+        binary: _Binary | None = None,
+    ) -> tuple[CheckedURL, _Response]:
+        """Request ``target``, following redirects that stay on danawa.com (each checked)."""
         for _ in range(MAX_REDIRECTS + 1):
             self._check_robots(target)
             response = self._request_with_retries(
                 target, method=method, data=data, headers=headers,
-                fragment=fragment, check_html=check_html,
+                fragment=fragment, check_html=check_html, binary=binary,
             )  # fmt: skip
-            if response.status in (301, 302, 303, 307, 308):
+            if response.status in REDIRECT_STATUSES:
                 location = response.headers.get("Location", "")
                 try:
                     target = check_url(urljoin(target.url, location))
@@ -195,8 +267,8 @@ class DanawaClient:
                 if response.status in (301, 302, 303):
                     method, data = "GET", None
                 continue
-            return Page(url=target.url, status=response.status, text=response.text)
-        raise FetchError("리다이렉트가 너무 많습니다.", url=url)
+            return target, response
+        raise FetchError("리다이렉트가 너무 많습니다.", url=target.url)
 
     def allowed_by_robots(self, url: str) -> bool:
         """Whether robots.txt lets our user agent fetch ``url`` (fetches robots.txt once)."""
@@ -263,7 +335,7 @@ class DanawaClient:
                         status=exc.status,
                     ) from exc
                 return exc.status, ""
-            if response.status not in (301, 302, 303, 307, 308):
+            if response.status not in REDIRECT_STATUSES:
                 return response.status, response.text
             try:
                 target = check_url(urljoin(target.url, response.headers.get("Location", "")))
@@ -296,12 +368,13 @@ class DanawaClient:
         headers: dict | None = None,
         fragment: bool = False,
         check_html: bool = True,
+        binary: _Binary | None = None,
     ) -> _Response:
         attempts = max(1, self.max_retries + 1)
         last = _Retry("시도하지 않았습니다")
         for attempt in range(1, attempts + 1):
             try:
-                return self._attempt(target, method, data, headers, fragment, check_html)
+                return self._attempt(target, method, data, headers, fragment, check_html, binary)
             except _Retry as exc:
                 last = exc
                 if attempt == attempts:
@@ -332,12 +405,16 @@ class DanawaClient:
         headers: dict | None,
         fragment: bool,
         check_html: bool,
+        binary: _Binary | None = None,
     ) -> _Response:
         request_headers = {
             "User-Agent": self.user_agent,
             "Accept-Language": "ko-KR,ko;q=0.9",
             "Host": target.host,
         }
+        if binary is not None and binary.accept:
+            wanted = (f"{a}*" if a.endswith("/") else a for a in binary.accept)
+            request_headers["Accept"] = ", ".join(wanted)
         request_headers.update(headers or {})
         self._wait_turn()
         self.requests_made += 1
@@ -349,6 +426,7 @@ class DanawaClient:
                 headers=request_headers,
                 timeout=self.timeout,
                 allow_redirects=False,
+                stream=binary is not None,
             )
         except requests.Timeout as exc:
             raise _Retry(f"시간 초과 ({self.timeout:g}초)") from exc
@@ -362,21 +440,63 @@ class DanawaClient:
         except requests.RequestException as exc:
             raise FetchError(f"요청 오류: {exc}", url=target.url) from exc
 
-        status = response.status_code
-        if status in RETRYABLE_STATUSES:
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            raise _Retry(f"HTTP {status}", wait=retry_after, status=status)
-        if 300 <= status < 400 and response.headers.get("Location"):
-            return _Response(status, response.headers, "")
-        if status >= 400:
-            raise FetchError(f"HTTP {status}", url=target.url, status=status)
-        text = _decode(response)
+        # A streamed response holds its connection until closed: close it on every path.
+        with response:
+            status = response.status_code
+            if status in RETRYABLE_STATUSES:
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                raise _Retry(f"HTTP {status}", wait=retry_after, status=status)
+            if 300 <= status < 400 and response.headers.get("Location"):
+                return _Response(status, response.headers, "")
+            if status >= 400:
+                raise FetchError(f"HTTP {status}", url=target.url, status=status)
+            try:
+                if binary is not None:
+                    content = _read_limited(response, target, binary)
+                    return _Response(status, response.headers, "", content)
+                text = _decode(response)
+            except requests.Timeout as exc:
+                raise _Retry(f"시간 초과 ({self.timeout:g}초)") from exc
+            except (
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+                requests.ConnectionError,
+            ) as exc:
+                raise _Retry(f"응답이 중간에 끊겼습니다 ({type(exc).__name__})") from exc
         if check_html and status == 200:
             try:
                 check_complete(text, fragment=fragment)
             except TruncatedPageError as exc:
                 raise _Retry(str(exc)) from exc
         return _Response(status, response.headers, text)
+
+
+def _media_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def _read_limited(response: requests.Response, target: CheckedURL, binary: _Binary) -> bytes:
+    """The body of a download, refusing the wrong Content-Type and more than ``max_bytes``."""
+    media_type = _media_type(response.headers.get("Content-Type", ""))
+    if binary.accept and not any(media_type.startswith(a) for a in binary.accept):
+        raise ContentRejectedError(
+            f"기대한 형식({', '.join(binary.accept)})이 아닙니다: {media_type or '형식 없음'}",
+            url=target.url,
+        )
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > binary.max_bytes:
+        raise ContentRejectedError(
+            f"파일이 너무 큽니다 ({int(declared):,}바이트 > {binary.max_bytes:,}바이트)",
+            url=target.url,
+        )
+    body = bytearray()
+    for chunk in response.iter_content(chunk_size=_CHUNK_BYTES):
+        body += chunk
+        if len(body) > binary.max_bytes:
+            raise ContentRejectedError(
+                f"파일이 너무 큽니다 ({binary.max_bytes:,}바이트를 넘었습니다)", url=target.url
+            )
+    return bytes(body)
 
 
 def _decode(response: requests.Response) -> str:
@@ -394,9 +514,11 @@ def _decode(response: requests.Response) -> str:
 
 
 __all__ = [
+    "ContentRejectedError",
     "DanawaClient",
     "DanawaError",
     "DisallowedURLError",
+    "Download",
     "FetchError",
     "Page",
     "RobotsDisallowedError",

@@ -27,6 +27,11 @@ class FetchError(DanawaError):
         self.status = status
 
 
+class ContentRejectedError(FetchError):
+    """A download was refused for what it is: the wrong Content-Type, or larger than allowed.
+    Not retried (the same request would get the same answer)."""
+
+
 class TruncatedPageError(DanawaError):
     """The body ended before the page did (a dropped connection or a cut-off response)."""
 

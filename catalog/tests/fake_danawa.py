@@ -3,22 +3,29 @@
 It serves robots.txt, category list pages (``/list/?cate=``), the AJAX list endpoint (POST
 ``/list/ajax/getProductList.ajax.php``) and product pages (``/info/?pcode=``), generated from a
 small product table in the same structure as the fixture HTML in ``fixtures/danawa/``, so that
-several pages exist. Every request is logged (method, path, Host, User-Agent, form).
+several pages exist. Product images (``img.danawa.com/prod_img/.../<pcode>_1.jpg``) are small
+JPEGs drawn with Pillow in memory, one colour per product and image version. Every request is
+logged (method, path, Host, User-Agent, form, the fault served).
 
 Faults are programmed per route key (``"robots"``, ``"list:<cate>:<page>"``,
-``"product:<pcode>"``): ``inject(key, *faults)`` queues one fault per request, ``always(key,
-fault)`` makes one permanent until ``clear(key)``. Faults: an HTTP status (500, 429 with
-Retry-After, 404), a slow response beyond the client timeout, a truncated body (fewer bytes
-than Content-Length), truncated HTML (cut before ``</html>``), the unknown client-rendered
-template, and a redirect.
+``"product:<pcode>"``, ``"image:<pcode>"``): ``inject(key, *faults)`` queues one fault per
+request, ``always(key, fault)`` makes one permanent until ``clear(key)``. Faults: an HTTP status
+(500, 429 with Retry-After, 404), a response that hangs until the test calls ``release()`` (so a
+client timeout fires however loaded the machine is), a slow response of fixed length, a
+truncated body (fewer bytes than Content-Length), truncated HTML (cut before ``</html>``), the
+unknown client-rendered template, a redirect, and for images a broken image, the wrong
+Content-Type and an oversized body.
 
 Use through the ``fake_danawa`` fixture; ``fake.client()`` is a DanawaClient whose ``resolve``
-maps prod.danawa.com to this server (the URL and its host check stay danawa.com).
+maps prod/www/img.danawa.com to this server (the URL and its host check stay danawa.com).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import io
+import re
 import threading
 from collections import defaultdict, deque
 from collections.abc import Iterator
@@ -32,6 +39,7 @@ import pytest
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "danawa"
 AJAX_PATH = "/list/ajax/getProductList.ajax.php"
+IMG_HOST = "img.danawa.com"
 
 DEFAULT_ROBOTS = """\
 # 다나와 robots.txt (테스트용)
@@ -56,6 +64,8 @@ class FakeProduct:
     variants: dict[str, int] | None = None
     lazy: str = "data-original"  # which attribute carries the image: data-original/data-src/src
     maker: str = ""
+    image_version: int = 0  # a new version is a new picture at a new address (``_v=``)
+    image_url: str = ""  # replaces the img.danawa.com address when set (e.g. another host)
 
 
 def default_products() -> list[FakeProduct]:
@@ -99,11 +109,14 @@ def default_products() -> list[FakeProduct]:
 class Fault:
     """One programmed misbehaviour (see the module docstring)."""
 
-    kind: str  # status | slow | truncated_body | truncated_html | unknown_template | redirect
+    kind: str  # status | hang | slow | truncated_body | truncated_html | unknown_template
+    #          | redirect | broken_image | wrong_type | oversized
     status: int = 500
     retry_after: str | None = None
     seconds: float = 0.0
     location: str = ""
+    size: int = 0
+    declare_length: bool = True
 
 
 def error(status: int = 500) -> Fault:
@@ -115,7 +128,30 @@ def too_many_requests(retry_after: str | None = "1") -> Fault:
 
 
 def slow(seconds: float = 1.0) -> Fault:
+    """Answer after ``seconds`` (wall clock; prefer ``hang`` to trip a client timeout)."""
     return Fault("slow", seconds=seconds)
+
+
+def hang() -> Fault:
+    """Send nothing until the test calls ``release()`` (or the server stops): a client timeout
+    fires whatever its length and however slowly the machine runs."""
+    return Fault("hang")
+
+
+def broken_image() -> Fault:
+    """An image/jpeg response whose JPEG is cut off half-way (complete as HTTP)."""
+    return Fault("broken_image")
+
+
+def wrong_type() -> Fault:
+    """An HTML page where an image was expected."""
+    return Fault("wrong_type")
+
+
+def oversized(size: int, *, declare_length: bool = True) -> Fault:
+    """An image/jpeg body of ``size`` bytes; without ``declare_length`` no Content-Length is
+    sent, so only counting while streaming can stop it."""
+    return Fault("oversized", size=size, declare_length=declare_length)
 
 
 def truncated_body() -> Fault:
@@ -155,8 +191,35 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def image_address(product: FakeProduct) -> str:
+    """The (protocol-relative) address the pages give for the product's image."""
+    if product.image_url:
+        return product.image_url
+    version = f"&_v={product.image_version}" if product.image_version else ""
+    return (
+        f"//img.danawa.com/prod_img/500000/{product.pcode[-3:]}/{product.pcode[-6:-3]}"
+        f"/img/{product.pcode}_1.jpg?shrink=130:130{version}"
+    )
+
+
+def jpeg_bytes(pcode: str, version: int = 0, size: int = 48) -> bytes:
+    """A small, valid JPEG whose colour depends on the product and the image version."""
+    from PIL import Image, ImageDraw
+
+    digest = hashlib.sha256(f"{pcode}:{version}".encode()).digest()
+    img = Image.new("RGB", (size, size), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((size // 6, size // 4, size - size // 6, size - size // 4), fill=tuple(digest[:3]))
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+_IMAGE_PATH_RE = re.compile(r"^/prod_img/.*/([0-9]+)_[0-9]+\.jpg$")
+
+
 def _img(product: FakeProduct) -> str:
-    src = f"//img.danawa.com/prod_img/500000/{product.pcode[-3:]}/{product.pcode[-6:-3]}/img/{product.pcode}_1.jpg?shrink=130:130"
+    src = _e(image_address(product))
     if product.lazy == "src":
         return f'<img src="{src}" alt="{_e(product.name)}">'
     placeholder = "//img.danawa.com/new/noData/img/noImg_160.gif"
@@ -297,6 +360,7 @@ class FakeDanawa:
         self._always: dict[str, Fault] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._released = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -314,6 +378,7 @@ class FakeDanawa:
 
     def stop(self) -> None:
         self._stopping.set()
+        self._released.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -329,7 +394,7 @@ class FakeDanawa:
     @property
     def resolve(self) -> dict[str, str]:
         """The ``resolve`` mapping for DanawaClient (Danawa hosts -> this server)."""
-        return {"prod.danawa.com": self.address, "www.danawa.com": self.address}
+        return {host: self.address for host in ("prod.danawa.com", "www.danawa.com", IMG_HOST)}
 
     def client(self, **kwargs: Any) -> Any:
         from catalog.danawa.client import DanawaClient
@@ -345,6 +410,10 @@ class FakeDanawa:
         """Make ``key`` fail with ``fault`` on every request until ``clear(key)``."""
         with self._lock:
             self._always[key] = fault
+
+    def release(self) -> None:
+        """Let every ``hang`` fault (served or still to come) finish."""
+        self._released.set()
 
     def clear(self, key: str | None = None) -> None:
         with self._lock:
@@ -388,7 +457,14 @@ class FakeDanawa:
                 return self._faults[key].popleft()
             return self._always.get(key)
 
-    def _route(self, method: str, path: str, query: dict, form: dict) -> tuple[str, str | None]:
+    def image(self, pcode: str) -> bytes:
+        """The JPEG the server sends for ``pcode``'s image (its current version)."""
+        product = self.product(pcode)
+        return jpeg_bytes(pcode, product.image_version)
+
+    def _route(
+        self, method: str, path: str, query: dict, form: dict
+    ) -> tuple[str, str | bytes | None]:
         """(route key, body) for a request; body None means 404."""
         if method == "GET" and path == "/robots.txt":
             return "robots", None  # served as text/plain by the handler
@@ -409,6 +485,11 @@ class FakeDanawa:
             key = f"product:{pcode}"
             product = next((p for p in self.products if p.pcode == pcode), None)
             return key, _product_page(product) if product else None
+        image = _IMAGE_PATH_RE.match(path) if method == "GET" else None
+        if image:
+            pcode = image.group(1)
+            known = any(p.pcode == pcode for p in self.products)
+            return f"image:{pcode}", self.image(pcode) if known else None
         return f"other:{path}", None
 
 
@@ -451,12 +532,17 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout test)
 
-    def _respond(self, key: str, body: str | None, fault: Fault | None) -> None:
+    def _respond(self, key: str, body: str | bytes | None, fault: Fault | None) -> None:
         fake = self.fake
         content_type = "text/html; charset=UTF-8"
         if key == "robots":
             body, content_type = fake.robots, "text/plain; charset=UTF-8"
+        elif key.startswith("image:") and body is not None:
+            content_type = "image/jpeg"
         if fault is not None:
+            if fault.kind == "hang":
+                fake._released.wait()
+                return
             if fault.kind == "slow":
                 if fake._stopping.wait(fault.seconds):
                     return
@@ -469,10 +555,18 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             elif fault.kind == "unknown_template":
                 body = (FIXTURES / "unknown_template.html").read_text(encoding="utf-8")
-            elif fault.kind == "truncated_html" and body:
+            elif fault.kind == "truncated_html" and isinstance(body, str):
                 body = body[: len(body) // 2]
+            elif fault.kind == "broken_image" and isinstance(body, bytes):
+                body = body[: len(body) // 2]
+            elif fault.kind == "wrong_type":
+                body = _document("이미지 없음", "<p>이미지를 찾을 수 없습니다.</p>")
+                content_type = "text/html; charset=UTF-8"
+            elif fault.kind == "oversized":
+                self._send_oversized(fault)
+                return
             elif fault.kind == "truncated_body" and body:
-                data = body.encode("utf-8")
+                data = body.encode("utf-8") if isinstance(body, str) else body
                 self.send_response(200)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
@@ -488,8 +582,24 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(200, body, content_type, {})
 
-    def _send(self, status: int, body: str, content_type: str, headers: dict[str, str]) -> None:
-        data = body.encode("utf-8")
+    def _send_oversized(self, fault: Fault) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        if fault.declare_length:
+            self.send_header("Content-Length", str(fault.size))
+        self.end_headers()
+        chunk = b"\xff" * 65536
+        sent = 0
+        while sent < fault.size:  # the client may hang up once it has seen enough
+            part = chunk[: fault.size - sent]
+            self.wfile.write(part)
+            sent += len(part)
+        self.close_connection = True
+
+    def _send(
+        self, status: int, body: str | bytes, content_type: str, headers: dict[str, str]
+    ) -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))

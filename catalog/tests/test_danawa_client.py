@@ -1,5 +1,6 @@
 """The Danawa HTTP client against the loopback fake server: host allow-list, robots.txt,
-User-Agent, retries with backoff, Retry-After, timeouts, truncated bodies, redirects, delay."""
+User-Agent, retries with backoff, Retry-After, timeouts, truncated bodies, redirects, delay,
+and downloads (images) with their type and size limits."""
 
 from __future__ import annotations
 
@@ -8,20 +9,28 @@ import datetime as dt
 import pytest
 
 from catalog.danawa.client import DanawaClient, parse_retry_after
-from catalog.danawa.errors import DisallowedURLError, FetchError, RobotsDisallowedError
+from catalog.danawa.errors import (
+    ContentRejectedError,
+    DisallowedURLError,
+    FetchError,
+    RobotsDisallowedError,
+)
 from catalog.danawa.urls import AJAX_LIST_URL, ajax_list_form, list_url, product_url
 from catalog.tests.fake_danawa import (
     FakeDanawa,
     error,
     fake_danawa_fixture,  # noqa: F401 - pytest fixture
+    hang,
+    oversized,
     redirect,
-    slow,
     too_many_requests,
     truncated_body,
     truncated_html,
+    wrong_type,
 )
 
-DANAWA_HOSTS = {"prod.danawa.com", "www.danawa.com", "danawa.com"}
+DANAWA_HOSTS = {"prod.danawa.com", "www.danawa.com", "danawa.com", "img.danawa.com"}
+LG_IMAGE = "//img.danawa.com/prod_img/500000/388/157/img/20157388_1.jpg?shrink=130:130"
 
 
 def recorder() -> tuple[list[float], object]:
@@ -224,12 +233,15 @@ def test_a_client_error_is_not_retried(fake_danawa: FakeDanawa) -> None:
 
 
 def test_a_response_slower_than_the_timeout_is_retried(fake_danawa: FakeDanawa) -> None:
-    fake_danawa.inject("product:20157388", slow(1.5))
+    fake_danawa.inject("product:20157388", hang())  # answers only after release(): never in time
 
-    page = fake_danawa.client(timeout=0.3).get(product_url("20157388"))
+    try:
+        page = fake_danawa.client(timeout=0.5).get(product_url("20157388"))
+    finally:
+        fake_danawa.release()
 
     assert "B80QV-AX5576" in page.text
-    assert len(fake_danawa.requests_for("product:20157388")) == 2
+    assert [r.fault for r in fake_danawa.requests_for("product:20157388")] == ["hang", ""]
 
 
 def test_a_body_shorter_than_its_content_length_is_retried(fake_danawa: FakeDanawa) -> None:
@@ -313,3 +325,103 @@ def test_retry_after_may_be_an_http_date() -> None:
     assert parse_retry_after("Mon, 05 Jan 2026 09:00:00 GMT", now=now) == 0.0
     assert parse_retry_after("7", now=now) == 7.0
     assert parse_retry_after("soon", now=now) is None
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def test_fetch_bytes_downloads_an_image_from_img_danawa_com(fake_danawa: FakeDanawa) -> None:
+    download = fake_danawa.client().fetch_bytes(LG_IMAGE)  # protocol-relative, as pages write it
+
+    assert download.url == f"https:{LG_IMAGE}"
+    assert download.content_type == "image/jpeg"
+    assert download.content == fake_danawa.image("20157388")
+    (robots, image) = fake_danawa.log
+    assert (robots.key, robots.host) == ("robots", "img.danawa.com")
+    assert (image.key, image.host) == ("image:20157388", "img.danawa.com")
+    assert image.user_agent.startswith("PCAdvisorBot")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://images.example.com/prod_img/20157388_1.jpg",
+        "//images.example.com/prod_img/20157388_1.jpg",
+        "//img.danawa.com.evil.example/prod_img/20157388_1.jpg",
+        "data:image/jpeg;base64,AAAA",
+        "/prod_img/20157388_1.jpg",
+    ],
+)
+def test_fetch_bytes_refuses_a_non_danawa_address_before_any_request(
+    fake_danawa: FakeDanawa, url: str
+) -> None:
+    client = DanawaClient(resolve={"*": fake_danawa.address})
+
+    with pytest.raises(DisallowedURLError):
+        client.fetch_bytes(url)
+
+    assert fake_danawa.log == []
+
+
+def test_a_download_redirected_off_danawa_is_refused(fake_danawa: FakeDanawa) -> None:
+    fake_danawa.inject("image:20157388", redirect("https://images.example.com/x.jpg"))
+    client = DanawaClient(resolve={"*": fake_danawa.address})
+
+    with pytest.raises(DisallowedURLError, match="리다이렉트"):
+        client.fetch_bytes(LG_IMAGE)
+
+    assert {r.host for r in fake_danawa.log} <= DANAWA_HOSTS
+    assert [r.key for r in fake_danawa.log] == ["robots", "image:20157388"]
+
+
+def test_a_download_of_another_content_type_is_refused_and_not_retried(
+    fake_danawa: FakeDanawa,
+) -> None:
+    fake_danawa.always("image:20157388", wrong_type())
+
+    with pytest.raises(ContentRejectedError, match="text/html"):
+        fake_danawa.client().fetch_bytes(LG_IMAGE)
+
+    assert len(fake_danawa.requests_for("image:20157388")) == 1
+
+
+@pytest.mark.parametrize("declare_length", [True, False], ids=["declared", "streamed"])
+def test_a_download_larger_than_the_limit_is_abandoned(
+    fake_danawa: FakeDanawa, declare_length: bool
+) -> None:
+    fake_danawa.always("image:20157388", oversized(2_000_000, declare_length=declare_length))
+
+    with pytest.raises(ContentRejectedError, match="너무 큽니다"):
+        fake_danawa.client().fetch_bytes(LG_IMAGE, max_bytes=100_000)
+
+    assert len(fake_danawa.requests_for("image:20157388")) == 1
+
+
+def test_a_download_within_the_limit_is_accepted_to_the_byte(fake_danawa: FakeDanawa) -> None:
+    size = len(fake_danawa.image("20157388"))
+
+    download = fake_danawa.client().fetch_bytes(LG_IMAGE, max_bytes=size)
+
+    assert len(download.content) == size
+    with pytest.raises(ContentRejectedError):
+        fake_danawa.client().fetch_bytes(LG_IMAGE, max_bytes=size - 1)
+
+
+def test_a_download_cut_short_is_retried(fake_danawa: FakeDanawa) -> None:
+    fake_danawa.inject("image:20157388", truncated_body(), error(503))
+
+    download = fake_danawa.client().fetch_bytes(LG_IMAGE)
+
+    assert download.content == fake_danawa.image("20157388")
+    assert [r.fault for r in fake_danawa.requests_for("image:20157388")] == [
+        "truncated_body", "status", "",
+    ]  # fmt: skip
+
+
+def test_a_download_robots_txt_forbids_is_not_requested(fake_danawa: FakeDanawa) -> None:
+    fake_danawa.robots = "User-agent: *\nDisallow: /prod_img/\n"
+
+    with pytest.raises(RobotsDisallowedError):
+        fake_danawa.client().fetch_bytes(LG_IMAGE)
+
+    assert not fake_danawa.requests_for("image:20157388")
