@@ -6,6 +6,11 @@ Everything is idempotent: products are found by pcode and prices are one row per
 The day is the Korean calendar day (``timezone.localdate()`` with TIME_ZONE Asia/Seoul), taken
 once at the start of a run. A page that fails (network, unknown template) is recorded as an
 error with its URL and the crawl goes on; a run that could read nothing is a failed job.
+
+Product images are downloaded (``DanawaClient.fetch_bytes``) and stored through
+``store_product_image`` when a product has no stored image or its image address changed, after
+the page's prices are recorded: a daily re-crawl downloads nothing it already has, and an image
+that fails is an error of kind "image" that never costs the product or its price.
 """
 
 from __future__ import annotations
@@ -14,16 +19,19 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
 from django.utils import timezone
 
 from catalog.danawa import parsers
-from catalog.danawa.client import DanawaClient
+from catalog.danawa.client import MAX_DOWNLOAD_BYTES, DanawaClient
 from catalog.danawa.errors import DanawaError, UnknownTemplateError
 from catalog.danawa.urls import AJAX_LIST_URL, ajax_list_form, list_url, product_url
 from catalog.models import Category, Job, JobKind, JobStatus, PriceSource, Product
 from catalog.services import (
+    InvalidImageError,
     PriceReport,
     PriceRow,
     ProductData,
@@ -31,6 +39,7 @@ from catalog.services import (
     get_category,
     record_prices,
     start_job,
+    store_product_image,
     update_job_progress,
     upsert_product,
 )
@@ -41,6 +50,17 @@ logger = logging.getLogger(__name__)
 # or has changed, and hammering it helps nobody. A later run fills the gap.
 MAX_CONSECUTIVE_PAGE_FAILURES = 3
 MAX_ERRORS_KEPT = 500
+# Danawa's product images are ~330x330 JPEGs of a few tens of KB; anything past this is not one.
+MAX_IMAGE_BYTES = MAX_DOWNLOAD_BYTES
+IMAGE_SUFFIXES = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+}
+# Query parameters that change the rendition of a picture, not the picture (list pages ask for
+# 130x130, product pages for 360x360).
+RENDITION_PARAMS = frozenset({"shrink"})
 
 
 @dataclass
@@ -54,6 +74,8 @@ class CrawlReport:
     products_created: int = 0
     products_updated: int = 0
     products_unchanged: int = 0
+    images_downloaded: int = 0
+    images_failed: int = 0
     prices: PriceReport = field(default_factory=PriceReport)
     errors: list[dict[str, str]] = field(default_factory=list)
     categories: dict[str, dict] = field(default_factory=dict)
@@ -75,7 +97,7 @@ class CrawlReport:
     def add(self, other: CrawlReport) -> None:
         for name in (
             "pages", "pages_failed", "products_seen", "products_created",
-            "products_updated", "products_unchanged",
+            "products_updated", "products_unchanged", "images_downloaded", "images_failed",
         ):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.prices.add(other.prices)
@@ -92,6 +114,8 @@ class CrawlReport:
             "products_created": self.products_created,
             "products_updated": self.products_updated,
             "products_unchanged": self.products_unchanged,
+            "images_downloaded": self.images_downloaded,
+            "images_failed": self.images_failed,
             "prices": self.prices.as_dict(),
             "errors": len(self.errors),
         }
@@ -112,6 +136,7 @@ class CrawlReport:
             f"변경 없음 {self.products_unchanged}",
             f"가격: 추가 {p.inserted}, 갱신 {p.updated}, 변경 없음 {p.unchanged}, "
             f"거부 {p.rejected_nonpositive + p.rejected_absurd}",
+            f"이미지: 받음 {self.images_downloaded}, 실패 {self.images_failed}",
         ]
         out += [f"오류: {e['url']} — {e['reason']}" for e in self.errors]
         return out
@@ -222,7 +247,7 @@ def _crawl_category_into(
             seen.update(item.pcode for item in new_items)
             if not new_items:
                 break  # an empty page, or Danawa repeating its last page: the end of the list
-            _store_list_items(report, category, new_items, page, day, label)
+            _store_list_items(report, category, new_items, page, day, label, client)
         update_job_progress(job, done_before + page_no)
         if failures_in_a_row >= MAX_CONSECUTIVE_PAGE_FAILURES:
             report.error(
@@ -240,27 +265,38 @@ def _store_list_items(
     page: parsers.ListPage,
     day: dt.date,
     label: str,
+    client: DanawaClient,
 ) -> None:
     ids: dict[str, int] = {}
+    stored = _stored_images([item.pcode for item in items])
+    downloads: list[tuple[Product, str]] = []
     for item in items:
+        source, download = _image_plan(stored.get(item.pcode), item.image_url)
         data = ProductData(
             name=item.name,
             category=category,
             pcode=item.pcode,
             url=product_url(item.pcode),
             spec_summary=item.spec_summary,
-            image_source=item.image_url,
+            image_source=source,
         )
         try:
-            ids[item.pcode] = _upsert(report, data)
+            product = _upsert(report, data)
         except Exception as exc:  # one bad product must not lose the rest of the page
             logger.exception("upsert of danawa product %s failed", item.pcode)
             report.error(product_url(item.pcode), f"상품 저장 실패: {exc!r}", kind="store")
+            continue
+        ids[item.pcode] = product.pk
+        if download:
+            downloads.append((product, item.image_url))
     points = [p for p in parsers.daily_prices(parsers.ListPage(items=items)) if p.pcode in ids]
     _record(report, [PriceRow(ids[p.pcode], day, p.price, p.variant) for p in points], label)
+    # Images last: whatever happens to them, the page's products and prices are already saved.
+    for product, image_url in downloads:
+        _download_image(report, client, product, image_url)
 
 
-def _upsert(report: CrawlReport, data: ProductData) -> int:
+def _upsert(report: CrawlReport, data: ProductData) -> Product:
     before = timezone.now()
     product, created = upsert_product(data)
     report.products_seen += 1
@@ -270,7 +306,7 @@ def _upsert(report: CrawlReport, data: ProductData) -> int:
         report.products_updated += 1
     else:
         report.products_unchanged += 1
-    return product.pk
+    return product
 
 
 def _record(report: CrawlReport, rows: list[PriceRow], label: str) -> None:
@@ -281,6 +317,77 @@ def _record(report: CrawlReport, rows: list[PriceRow], label: str) -> None:
     except Exception as exc:
         logger.exception("recording danawa prices failed")
         report.error(label, f"가격 저장 실패: {exc!r}", kind="store")
+
+
+# --------------------------------------------------------------------------- images
+
+
+@dataclass(frozen=True)
+class _StoredImage:
+    has_file: bool
+    source: str
+
+
+def _stored_images(pcodes: list[str]) -> dict[str, _StoredImage]:
+    """What the catalog holds for these products' images (one query per page)."""
+    rows = Product.objects.filter(pcode__in=pcodes).values_list("pcode", "image", "image_source")
+    return {pcode: _StoredImage(bool(image), source or "") for pcode, image, source in rows}
+
+
+def same_image(a: str, b: str) -> bool:
+    """Whether two image addresses name the same picture: equal once the rendition parameters
+    (``shrink=130:130`` on list pages, ``360:360`` on product pages) are left out. A changed
+    version (``_v=``), path or host is a different picture."""
+
+    def key(url: str) -> tuple[str, str, str]:
+        parts = urlsplit(url)
+        query = sorted((k, v) for k, v in parse_qsl(parts.query) if k not in RENDITION_PARAMS)
+        return parts.netloc.lower(), parts.path, urlencode(query)
+
+    return bool(a) and bool(b) and key(a) == key(b)
+
+
+def _image_plan(stored: _StoredImage | None, url: str) -> tuple[str, bool]:
+    """(image_source to write with the product, whether to download ``url``).
+
+    A product without a stored image records the address at once and downloads it (again on
+    every run until it succeeds). A product with an image keeps its recorded address until the
+    picture at a new address is stored, so that a failed download is tried again next run
+    instead of leaving the old picture under the new address.
+    """
+    if not url:
+        return "", False
+    if stored is None or not stored.has_file:
+        return url, True
+    return "", not same_image(stored.source, url)
+
+
+def _image_suffix(content_type: str, url: str) -> str:
+    if content_type in IMAGE_SUFFIXES:
+        return IMAGE_SUFFIXES[content_type]
+    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    return suffix if suffix in IMAGE_SUFFIXES.values() or suffix == ".jpeg" else ".jpg"
+
+
+def _download_image(report: CrawlReport, client: DanawaClient, product: Product, url: str) -> None:
+    """Download and store one product image; a failure is reported and nothing else."""
+    try:
+        download = client.fetch_bytes(url, max_bytes=MAX_IMAGE_BYTES, accept=("image/",))
+        store_product_image(
+            product,
+            download.content,
+            suffix=_image_suffix(download.content_type, download.url),
+            source=url,
+        )
+    except (DanawaError, InvalidImageError) as exc:
+        report.images_failed += 1
+        report.error(url, f"상품 {product.pcode} 이미지를 저장하지 못했습니다: {exc}", kind="image")
+    except Exception as exc:  # an image must never cost the crawl its products and prices
+        logger.exception("storing the image of danawa product %s failed", product.pcode)
+        report.images_failed += 1
+        report.error(url, f"상품 {product.pcode} 이미지 저장 실패: {exc!r}", kind="image")
+    else:
+        report.images_downloaded += 1
 
 
 # --------------------------------------------------------------------------- products
@@ -328,6 +435,8 @@ def _crawl_product_into(
     if not code:
         report.error(url, "카테고리를 알 수 없어 상품을 저장하지 않았습니다.", kind="store")
         return
+    stored = _StoredImage(bool(existing.image), existing.image_source) if existing else None
+    image_source, download = _image_plan(stored, page.image_url)
     data = ProductData(
         name=page.name,
         category=existing.category if existing else get_category(code),
@@ -336,11 +445,13 @@ def _crawl_product_into(
         url=url,
         spec_summary=page.spec_summary,
         specs_raw=page.specs,
-        image_source=page.image_url,
+        image_source=image_source,
     )
-    product_id = _upsert(report, data)
+    product = _upsert(report, data)
     if page.lowest_price:
-        _record(report, [PriceRow(product_id, day, page.lowest_price, "")], url)
+        _record(report, [PriceRow(product.pk, day, page.lowest_price, "")], url)
+    if download:
+        _download_image(report, client, product, page.image_url)
 
 
 # --------------------------------------------------------------------------- daily snapshot

@@ -1,9 +1,11 @@
-"""Crawling Danawa end to end against the loopback fake server: products and daily prices land
-once (no loss, no duplicates) through faults, failures are reported, jobs tell the truth."""
+"""Crawling Danawa end to end against the loopback fake server: products, daily prices and
+product images land once (no loss, no duplicates) through faults, failures are reported, jobs
+tell the truth."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib
 import io
 import json
@@ -21,18 +23,24 @@ from catalog.models import Job, JobKind, JobStatus, PriceSnapshot, PriceSource, 
 from catalog.signals import prices_recorded
 from catalog.tests.fake_danawa import (
     FakeDanawa,
+    broken_image,
     error,
     fake_danawa_fixture,  # noqa: F401 - pytest fixture
+    oversized,
     slow,
     too_many_requests,
     truncated_body,
     truncated_html,
     unknown_template,
+    wrong_type,
 )
 
 BRAND_PC = "112756"
 CPU = "112747"
-DANAWA_HOSTS = {"prod.danawa.com", "www.danawa.com", "danawa.com"}
+DANAWA_HOSTS = {"prod.danawa.com", "www.danawa.com", "danawa.com", "img.danawa.com"}
+BRAND_PC_PCODES = [
+    "19284752", "20157388", "17562011", "21004519", "18832904", "19910233", "20544127",
+]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +91,7 @@ def test_a_category_crawl_walks_every_page_and_stores_each_product_and_price_onc
     assert report.products_created == 7
     assert report.prices.inserted == sum(expected.values()) == 6
     assert price_rows_per_product(today) == with_prices(expected)
-    assert [r.key for r in fake_danawa.log] == [
+    assert [r.key for r in fake_danawa.log if r.host == "prod.danawa.com"] == [
         "robots", "list:112756:1", "list:112756:2", "list:112756:3", "list:112756:4",
     ]  # fmt: skip
     assert not Product.objects.filter(pcode__in=["18000001", "18000002"]).exists()  # ads
@@ -328,6 +336,153 @@ def test_crawl_product_reports_an_unknown_template(fake_danawa: FakeDanawa) -> N
     assert not Product.objects.exists()
 
 
+# --------------------------------------------------------------------------- images
+
+
+def image_requests(fake: FakeDanawa) -> list[str]:
+    return [r.key for r in fake.log if r.key.startswith("image:")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crawl_downloads_and_stores_each_products_image(fake_danawa: FakeDanawa) -> None:
+    report = crawl_category(BRAND_PC, client=fake_danawa.client())
+
+    assert report.errors == []
+    assert (report.images_downloaded, report.images_failed) == (7, 0)
+    assert Job.objects.get().stats["images_downloaded"] == 7
+    assert sorted(image_requests(fake_danawa)) == sorted(f"image:{p}" for p in BRAND_PC_PCODES)
+    assert {r.host for r in fake_danawa.log if r.key.startswith("image:")} == {"img.danawa.com"}
+    for product in Product.objects.all():
+        sent = fake_danawa.image(product.pcode)
+        assert product.image_sha256 == hashlib.sha256(sent).hexdigest()
+        assert product.image.name.endswith(f"{product.image_sha256}.jpg")
+        with product.image.open("rb") as stored:
+            assert stored.read() == sent
+        assert product.image_source.startswith("https://img.danawa.com/prod_img/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_crawl_downloads_no_image_it_already_has(fake_danawa: FakeDanawa) -> None:
+    crawl_category(BRAND_PC, client=fake_danawa.client())
+    files = dict(Product.objects.values_list("pcode", "image"))
+    fake_danawa.log.clear()
+
+    again = crawl_category(BRAND_PC, client=fake_danawa.client())
+    by_page = crawl_product("20157388", client=fake_danawa.client())  # a 360x360 rendition
+
+    assert (again.images_downloaded, again.images_failed) == (0, 0)
+    assert again.products_unchanged == 7
+    assert (by_page.images_downloaded, by_page.images_failed) == (0, 0)
+    assert image_requests(fake_danawa) == []
+    assert dict(Product.objects.values_list("pcode", "image")) == files
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_image_address_replaces_the_stored_picture(fake_danawa: FakeDanawa) -> None:
+    crawl_category(BRAND_PC, client=fake_danawa.client())
+    old = Product.objects.get(pcode="20157388")
+    fake_danawa.product("20157388").image_version = 2
+    fake_danawa.log.clear()
+
+    again = crawl_category(BRAND_PC, client=fake_danawa.client())
+
+    assert again.images_downloaded == 1
+    assert image_requests(fake_danawa) == ["image:20157388"]
+    lg = Product.objects.get(pcode="20157388")
+    assert lg.image_sha256 == hashlib.sha256(fake_danawa.image("20157388")).hexdigest()
+    assert lg.image_sha256 != old.image_sha256
+    assert lg.image_source.endswith("_v=2")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_image_on_a_non_danawa_host_is_refused_without_a_request(
+    fake_danawa: FakeDanawa,
+) -> None:
+    fake_danawa.product("20157388").image_url = "https://images.example.com/pc/20157388.jpg"
+
+    report = crawl_category(BRAND_PC, client=fake_danawa.client())
+
+    (problem,) = report.errors
+    assert problem["kind"] == "image"
+    assert problem["url"] == "https://images.example.com/pc/20157388.jpg"
+    assert "다나와(danawa.com) 주소가 아닙니다" in problem["reason"]
+    assert (report.images_downloaded, report.images_failed) == (6, 1)
+    assert "image:20157388" not in image_requests(fake_danawa)
+    assert {r.host for r in fake_danawa.log} <= DANAWA_HOSTS
+    lg = Product.objects.get(pcode="20157388")
+    assert not lg.image and lg.current_price == 1_089_000
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        (broken_image(), "이미지를 읽을 수 없습니다"),
+        (wrong_type(), "기대한 형식"),
+        (oversized(6 * 1024 * 1024), "파일이 너무 큽니다"),
+    ],
+    ids=["broken", "wrong-type", "oversized"],
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_bad_image_is_reported_while_the_product_and_its_price_are_kept(
+    fake_danawa: FakeDanawa, fault: object, reason: str
+) -> None:
+    today = timezone.localdate()
+    fake_danawa.always("image:20157388", fault)
+
+    report = crawl_category(BRAND_PC, client=fake_danawa.client())
+
+    (problem,) = report.errors
+    assert problem["kind"] == "image"
+    assert reason in problem["reason"]
+    assert problem["url"].startswith("https://img.danawa.com/prod_img/")
+    assert (report.images_downloaded, report.images_failed) == (6, 1)
+    assert not report.failed
+    assert len(fake_danawa.requests_for("image:20157388")) == 1  # not retried: same answer
+    lg = Product.objects.get(pcode="20157388")
+    assert not lg.image and lg.image_sha256 == ""
+    assert lg.image_source.startswith("https://img.danawa.com/")  # known, to try again
+    assert lg.current_price == 1_089_000
+    assert price_rows_per_product(today) == with_prices(fake_danawa.expected_price_rows(BRAND_PC))
+    assert Job.objects.get().status == JobStatus.DONE
+
+    fake_danawa.clear()
+    again = crawl_category(BRAND_PC, client=fake_danawa.client())
+
+    assert (again.images_downloaded, again.images_failed) == (1, 0)
+    assert Product.objects.get(pcode="20157388").image
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_new_image_keeps_the_old_picture_and_its_address_until_it_succeeds(
+    fake_danawa: FakeDanawa,
+) -> None:
+    crawl_category(BRAND_PC, client=fake_danawa.client())
+    before = Product.objects.get(pcode="20157388")
+    fake_danawa.product("20157388").image_version = 3
+    fake_danawa.always("image:20157388", broken_image())
+
+    failed = crawl_category(BRAND_PC, client=fake_danawa.client())
+
+    assert failed.images_failed == 1
+    lg = Product.objects.get(pcode="20157388")
+    assert (lg.image.name, lg.image_source) == (before.image.name, before.image_source)
+
+    fake_danawa.clear()
+    retried = crawl_category(BRAND_PC, client=fake_danawa.client())
+
+    assert retried.images_downloaded == 1
+    assert Product.objects.get(pcode="20157388").image_source.endswith("_v=3")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_crawl_product_stores_the_image_of_a_new_product(fake_danawa: FakeDanawa) -> None:
+    report = crawl_product("15689330", client=fake_danawa.client())
+
+    assert (report.images_downloaded, report.images_failed) == (1, 0)
+    cpu = Product.objects.get(pcode="15689330")
+    assert cpu.image_sha256 == hashlib.sha256(fake_danawa.image("15689330")).hexdigest()
+
+
 # --------------------------------------------------------------------------- daily, tasks, command
 
 
@@ -348,7 +503,10 @@ def test_the_daily_snapshot_crawls_every_configured_category_in_one_job(
     job = Job.objects.get()
     assert job.status == JobStatus.DONE
     assert set(job.stats["categories"]) == {BRAND_PC, CPU}
-    assert len(fake_danawa.requests_for("robots")) == 1  # one client, robots.txt cached
+    # one client: robots.txt fetched once per host and cached
+    assert sorted(r.host for r in fake_danawa.requests_for("robots")) == [
+        "img.danawa.com", "prod.danawa.com",
+    ]  # fmt: skip
 
 
 @pytest.mark.django_db(transaction=True)
