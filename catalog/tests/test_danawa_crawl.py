@@ -26,8 +26,8 @@ from catalog.tests.fake_danawa import (
     broken_image,
     error,
     fake_danawa_fixture,  # noqa: F401 - pytest fixture
+    hang,
     oversized,
-    slow,
     too_many_requests,
     truncated_body,
     truncated_html,
@@ -117,21 +117,40 @@ def test_a_category_crawl_walks_every_page_and_stores_each_product_and_price_onc
 def test_the_crawl_gets_through_faults_and_finishes_once_the_server_recovers(
     fake_danawa: FakeDanawa,
 ) -> None:
+    # Nothing here depends on how fast the machine is: the timeout is provoked by a response that
+    # never comes (``hang``), not by one slower than a short timeout, so the timeout can be long
+    # enough that no healthy response under load ever trips it; and the retry budget (5 attempts)
+    # is pinned here instead of coming from settings, one more than the worst page needs.
     today = timezone.localdate()
     fake_danawa.inject("robots", error(503))
     fake_danawa.inject("list:112756:1", error(500), too_many_requests("0"))
     fake_danawa.inject("list:112756:2", truncated_body(), truncated_html(), error(502))
-    fake_danawa.inject("list:112756:3", slow(1.5))
+    fake_danawa.inject("list:112756:3", hang())
     fake_danawa.inject("list:112756:4", truncated_html())
 
-    report = crawl_category(BRAND_PC, client=fake_danawa.client(timeout=0.3))
+    try:
+        report = crawl_category(
+            BRAND_PC, client=fake_danawa.client(timeout=1.0, max_retries=4, backoff=0.0)
+        )
+    finally:
+        fake_danawa.release()
 
     expected = fake_danawa.expected_price_rows(BRAND_PC)
     assert report.errors == []
     assert report.products_created == 7
+    assert report.images_downloaded == 7
     assert price_rows_per_product(today) == with_prices(expected)
     assert PriceSnapshot.objects.count() == 6
-    assert len(fake_danawa.requests_for("list:112756:2")) == 4
+
+    def faults(key: str) -> list[str]:
+        return [r.fault for r in fake_danawa.requests_for(key) if r.host == "prod.danawa.com"]
+
+    # each fault cost exactly one retry, and nothing was fetched again once it had succeeded
+    assert faults("robots") == ["status", ""]
+    assert faults("list:112756:1") == ["status", "status", ""]
+    assert faults("list:112756:2") == ["truncated_body", "truncated_html", "status", ""]
+    assert faults("list:112756:3") == ["hang", ""]
+    assert faults("list:112756:4") == ["truncated_html", ""]
     assert {r.host for r in fake_danawa.log} <= DANAWA_HOSTS
     assert Job.objects.get().status == JobStatus.DONE
 
