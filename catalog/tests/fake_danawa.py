@@ -209,7 +209,9 @@ def jpeg_bytes(pcode: str, version: int = 0, size: int = 48) -> bytes:
     digest = hashlib.sha256(f"{pcode}:{version}".encode()).digest()
     img = Image.new("RGB", (size, size), (255, 255, 255))
     draw = ImageDraw.Draw(img)
-    draw.rectangle((size // 6, size // 4, size - size // 6, size - size // 4), fill=tuple(digest[:3]))
+    draw.rectangle(
+        (size // 6, size // 4, size - size // 6, size - size // 4), fill=tuple(digest[:3])
+    )
     out = io.BytesIO()
     img.save(out, format="JPEG", quality=85)
     return out.getvalue()
