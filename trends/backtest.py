@@ -162,8 +162,8 @@ class BacktestResult:
         lines = [
             f"결정일 {self.days}일 ({self.date_from} ~ {self.date_to}, {self.step}일 간격), "
             f"결정 {self.n}건, {self.seconds:.1f}초",
-            f"정확도 {m['accuracy']:.3f} | macro-F1 {m['macro_f1']:.3f} | "
-            f"항상 보합 {m['always_flat']:.3f} | 10일 모멘텀 {m['momentum']:.3f} "
+            f"정확도 {self.accuracy:.3f} | macro-F1 {self.macro_f1:.3f} | "
+            f"항상 보합 {self.always_flat:.3f} | 10일 모멘텀 {self.momentum_accuracy:.3f} "
             f"(macro-F1 {m['momentum_macro_f1']:.3f})",
             "class   precision recall  f1     support predicted",
         ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connection, transaction
 
 from trends.models import BacktestRun
 
@@ -23,38 +23,47 @@ PRICE_BANDS = [
     ("300만 이상", 3_000_000, None),
 ]
 
-_DAILY = """
-    daily AS MATERIALIZED (
-        SELECT product_id, day, min(price) AS price
-        FROM catalog_pricesnapshot
-        WHERE day > %(start)s AND day <= %(end)s
-        GROUP BY product_id, day
-    )
-"""
-
-_CHANGES = f"""
-    WITH {_DAILY},
-    latest AS (
-        SELECT DISTINCT ON (product_id) product_id, day, price
-        FROM daily ORDER BY product_id, day DESC
-    ),
-    base AS (
-        SELECT DISTINCT ON (product_id) product_id, price
-        FROM daily WHERE day <= %(base_day)s ORDER BY product_id, day DESC
-    ),
-    changes AS (
-        SELECT l.product_id, l.price, b.price AS base_price,
+# One row per active product with a price in the last days: the latest daily lowest and the
+# daily lowest HORIZON days earlier (the latest day at most GAP days before), each fetched by two
+# probes of the (product_id, day, variant) index instead of aggregating the whole window.
+_CHANGES = """
+    WITH changes AS MATERIALIZED (
+        SELECT p.id AS product_id, l.price, b.price AS base_price,
                l.price::float8 / b.price - 1 AS change,
                CASE
                    WHEN l.price::float8 / b.price - 1 > %(threshold)s THEN 'up'
                    WHEN l.price::float8 / b.price - 1 < -%(threshold)s THEN 'down'
                    ELSE 'flat'
                END AS direction,
-               CASE {{bands}} END AS band
-        FROM latest l JOIN base b USING (product_id)
-        JOIN catalog_product p ON p.id = l.product_id
-        WHERE l.day >= %(fresh_day)s AND p.is_active AND p.merged_into_id IS NULL
+               CASE {bands} END AS band
+        FROM catalog_product p
+        CROSS JOIN LATERAL (
+            SELECT min(s.price) AS price FROM catalog_pricesnapshot s
+            WHERE s.product_id = p.id AND s.day BETWEEN %(fresh_day)s AND %(end)s
+            GROUP BY s.day ORDER BY s.day DESC LIMIT 1
+        ) l
+        CROSS JOIN LATERAL (
+            SELECT min(s.price) AS price FROM catalog_pricesnapshot s
+            WHERE s.product_id = p.id AND s.day BETWEEN %(base_from)s AND %(base_day)s
+            GROUP BY s.day ORDER BY s.day DESC LIMIT 1
+        ) b
+        WHERE p.is_active AND p.merged_into_id IS NULL
     )
+"""
+
+# Equal-weight index in one streaming pass over the index order (product_id, day): each
+# product's daily lowest relative to its first price in the window, averaged in log per day.
+INDEX_SQL = """
+    SELECT day, 100 * exp(avg(lp - first_lp)), count(*)
+    FROM (
+        SELECT product_id, day, ln(min(price)::float8) AS lp,
+               first_value(ln(min(price)::float8))
+                   OVER (PARTITION BY product_id ORDER BY day) AS first_lp
+        FROM catalog_pricesnapshot
+        WHERE day > %(start)s AND day <= %(end)s
+        GROUP BY product_id, day
+    ) d
+    GROUP BY day ORDER BY day
 """
 
 
@@ -67,6 +76,7 @@ def _band_case() -> str:
 
 
 CHANGES_SQL = _CHANGES.replace("{bands}", _band_case())
+GAP_DAYS = 5
 
 
 def latest_price_day() -> dt.date | None:
@@ -79,58 +89,50 @@ def latest_price_day() -> dt.date | None:
 def market_rows(
     end: dt.date, *, days: int, horizon: int, threshold: float, movers: int
 ) -> dict[str, object]:
-    """Counts, per-band aggregates, movers and the daily index, in three SQL statements."""
+    """Counts, per-band aggregates and movers (one statement), and the daily index (another)."""
     params = {
         "start": end - dt.timedelta(days=days),
         "end": end,
         "base_day": end - dt.timedelta(days=horizon),
+        "base_from": end - dt.timedelta(days=horizon + GAP_DAYS),
         # a product counts when its latest price is at most 3 days older than the newest day
         "fresh_day": end - dt.timedelta(days=3),
         "threshold": threshold,
         "movers": movers,
     }
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
+        # bands (with the ROLLUP total) and the movers in one statement over one CTE
         cur.execute(
             CHANGES_SQL
             + """
-            SELECT band, count(*), avg(change),
+            SELECT 'band', band, count(*), avg(change),
                    count(*) FILTER (WHERE direction = 'up'),
                    count(*) FILTER (WHERE direction = 'flat'),
-                   count(*) FILTER (WHERE direction = 'down')
-            FROM changes GROUP BY ROLLUP (band) ORDER BY band NULLS LAST
-            """,
-            params,
-        )
-        bands = cur.fetchall()
-        cur.execute(
-            CHANGES_SQL
-            + """
-            (SELECT 'up', c.product_id, p.name, c.price, c.base_price, c.change
+                   count(*) FILTER (WHERE direction = 'down'),
+                   NULL::bigint, NULL::text, NULL::integer, NULL::integer, NULL::float8
+            FROM changes GROUP BY ROLLUP (band)
+            UNION ALL
+            (SELECT 'up', NULL, NULL, NULL, NULL, NULL, NULL,
+                    c.product_id, p.name, c.price, c.base_price, c.change
              FROM changes c JOIN catalog_product p ON p.id = c.product_id
              WHERE c.change > 0 ORDER BY c.change DESC, c.product_id LIMIT %(movers)s)
             UNION ALL
-            (SELECT 'down', c.product_id, p.name, c.price, c.base_price, c.change
+            (SELECT 'down', NULL, NULL, NULL, NULL, NULL, NULL,
+                    c.product_id, p.name, c.price, c.base_price, c.change
              FROM changes c JOIN catalog_product p ON p.id = c.product_id
              WHERE c.change < 0 ORDER BY c.change ASC, c.product_id LIMIT %(movers)s)
             """,
             params,
         )
-        movers_rows = cur.fetchall()
-        # Equal-weight index: mean log price relative to each product's first price in the
-        # window, per day (products entering later start at their own first price).
-        cur.execute(
-            f"""
-            WITH {_DAILY},
-            first AS (
-                SELECT DISTINCT ON (product_id) product_id, price
-                FROM daily ORDER BY product_id, day
-            )
-            SELECT d.day, 100 * exp(avg(ln(d.price::float8 / f.price))), count(*)
-            FROM daily d JOIN first f USING (product_id)
-            GROUP BY d.day ORDER BY d.day
-            """,
-            params,
-        )
+        bands, movers_rows = [], []
+        for row in cur.fetchall():
+            if row[0] == "band":
+                bands.append(row[1:7])
+            else:
+                movers_rows.append((row[0], *row[7:]))
+        # the window aggregate must not spill to disk (the default work_mem is 4 MB)
+        cur.execute("SET LOCAL work_mem = '64MB'")
+        cur.execute(INDEX_SQL, params)
         index = cur.fetchall()
     return {"bands": bands, "movers": movers_rows, "index": index}
 

@@ -1,0 +1,181 @@
+"""``manage.py bench_trends``: forecast and dashboard timings on 10,000 products × 90 days.
+
+The data is generated into a throwaway database (``test_pcadvisor_trends_bench`` by default,
+created with Django's test-database machinery and dropped at the end): the dev database is never
+touched. Prints p50/p95 of a single forecast (the in-memory KNN alone, and the whole
+``product_trend`` a page or the API calls, with its history queries) and of the uncached
+market summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+PRODUCTS = 10_000
+DAYS = 90
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+class Command(BaseCommand):
+    help = "예측과 시장 요약 속도를 임시 DB의 1만 개 상품 × 90일 가격으로 잽니다."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--products", type=int, default=PRODUCTS)
+        parser.add_argument("--days", type=int, default=DAYS)
+        parser.add_argument("--samples", type=int, default=200, help="예측을 잴 상품 수")
+        parser.add_argument("--db-name", default="test_pcadvisor_trends_bench")
+        parser.add_argument("--keep", action="store_true", help="임시 DB를 지우지 않음")
+
+    def handle(self, *args: object, **options: object) -> None:
+        name = str(options["db_name"])
+        if not name.startswith("test_") or name == connection.settings_dict["NAME"]:
+            raise CommandError("--db-name은 test_로 시작하는 임시 DB 이름이어야 합니다")
+        if int(options["products"]) < 20 or int(options["days"]) < 45:
+            raise CommandError("--products는 20 이상, --days는 45 이상이어야 합니다")
+        old_name = connection.settings_dict["NAME"]
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = name
+        started = time.perf_counter()
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        self.stdout.write(
+            f"임시 DB {name} 생성 + 마이그레이션 {time.perf_counter() - started:.1f}초"
+        )
+        try:
+            self._bench(int(options["products"]), int(options["days"]), int(options["samples"]))
+        finally:
+            if not options["keep"]:
+                connection.creation.destroy_test_db(old_name, verbosity=0)
+                self.stdout.write(f"임시 DB {name} 삭제")
+
+    def _generate(self, products: int, days: int) -> dt.date:
+        from catalog.models import (
+            Category,
+            CategoryKind,
+            CpuBenchmark,
+            GpuBenchmark,
+            Manufacturer,
+            Product,
+        )
+
+        rng = random.Random(7)
+        started = time.perf_counter()
+        cats = [
+            Category.objects.create(code="112747", name="CPU", kind=CategoryKind.CPU),
+            Category.objects.create(code="112753", name="그래픽카드", kind=CategoryKind.GPU),
+            Category.objects.create(code="112756", name="브랜드PC", kind=CategoryKind.DESKTOP),
+        ]
+        makers = Manufacturer.objects.bulk_create(
+            [Manufacturer(name=f"제조사{i}") for i in range(40)]
+        )
+        cpus = CpuBenchmark.objects.bulk_create(
+            [
+                CpuBenchmark(name=f"CPU {i}", normalized_name=f"cpu {i}", score=3000 + 400 * i)
+                for i in range(80)
+            ]
+        )
+        gpus = GpuBenchmark.objects.bulk_create(
+            [
+                GpuBenchmark(name=f"GPU {i}", normalized_name=f"gpu {i}", score=2000 + 300 * i)
+                for i in range(80)
+            ]
+        )
+        rows = []
+        for i in range(products):
+            cat = cats[i % 3]
+            rows.append(
+                Product(
+                    pcode=str(20_000_000 + i),
+                    name=f"벤치 상품 {i}",
+                    category=cat,
+                    manufacturer=rng.choice(makers),
+                    cpu_benchmark=rng.choice(cpus) if cat.kind != CategoryKind.GPU else None,
+                    gpu_benchmark=rng.choice(gpus) if cat.kind != CategoryKind.CPU else None,
+                    ram_gb=rng.choice([8, 16, 32]) if cat.kind == CategoryKind.DESKTOP else None,
+                    ssd_gb=rng.choice([256, 512, 1024])
+                    if cat.kind == CategoryKind.DESKTOP
+                    else None,
+                )
+            )
+        created = Product.objects.bulk_create(rows, batch_size=2000)
+        end = dt.date(2024, 6, 30)
+        with connection.cursor() as cur:
+            raw = cur.cursor
+            with raw.copy(
+                "COPY catalog_pricesnapshot (product_id, day, variant, price, source, recorded_at) "
+                "FROM STDIN"
+            ) as copy:
+                now = dt.datetime.now(dt.UTC)
+                for product in created:
+                    price = rng.uniform(80_000, 4_500_000)
+                    for d in range(days):
+                        if rng.random() < 0.05:  # a missed day
+                            continue
+                        price *= 1 + rng.choice([0, 0, 0, 0, -0.02, 0.015, -0.05, 0.04])
+                        day = end - dt.timedelta(days=days - 1 - d)
+                        copy.write_row((product.pk, day, "", max(1000, round(price)), "demo", now))
+                        if rng.random() < 0.3:
+                            copy.write_row(
+                                (product.pk, day, "벌크", round(price * 1.03), "demo", now)
+                            )
+            cur.execute("VACUUM ANALYZE catalog_pricesnapshot")
+            cur.execute("SELECT count(*) FROM catalog_pricesnapshot")
+            count = cur.fetchone()[0]
+        self.stdout.write(
+            f"데이터 생성: 상품 {products:,}개, 가격 행 {count:,}개 ({days}일), "
+            f"{time.perf_counter() - started:.1f}초"
+        )
+        return end
+
+    def _bench(self, products: int, days: int, samples: int) -> None:
+        from catalog.models import Product
+        from trends import services
+        from trends.dashboard import compute_market_summary
+
+        self._generate(products, days)
+        started = time.perf_counter()
+        state = services.build_forecaster()
+        services._state = state  # serve product_trend from this state, not a rebuild
+        self.stdout.write(
+            f"예측기 생성: 상품 {len(state.index):,}개, 이웃 후보 "
+            f"{len(state.forecaster.pool_rows):,}개, {time.perf_counter() - started:.2f}초"
+        )
+        rng = random.Random(11)
+        ids = rng.sample(list(state.index), min(samples, len(state.index)))
+        knn, whole = [], []
+        forecaster = state.forecaster
+        for pk in ids:
+            t = time.perf_counter()
+            forecaster.forecast(state.index[pk])
+            knn.append((time.perf_counter() - t) * 1000)
+        products_by_id = Product.objects.with_related().in_bulk(ids)
+        for pk in ids:
+            t = time.perf_counter()
+            services.product_trend(products_by_id[pk])
+            whole.append((time.perf_counter() - t) * 1000)
+        self.stdout.write(
+            f"예측 1건 (KNN만, {len(knn)}회): p50 {_pct(knn, 0.5):.2f} ms, "
+            f"p95 {_pct(knn, 0.95):.2f} ms"
+        )
+        self.stdout.write(
+            f"예측 1건 (product_trend 전체: 가격 이력 조회 포함, {len(whole)}회): "
+            f"p50 {_pct(whole, 0.5):.2f} ms, p95 {_pct(whole, 0.95):.2f} ms"
+        )
+        runs = []
+        for _ in range(7):
+            t = time.perf_counter()
+            summary = compute_market_summary()
+            runs.append((time.perf_counter() - t) * 1000)
+        self.stdout.write(
+            f"시장 요약 (캐시 없음, 7회, 상품 {summary['tracked']:,}개, 지수 {len(summary['index'])}일): "
+            f"첫 회 {runs[0]:.0f} ms, 중앙값 {statistics.median(runs):.0f} ms, 최대 {max(runs):.0f} ms"
+        )
+        services._state = None

@@ -1,0 +1,188 @@
+"""Dashboard, product panel, API and signals on the real (test) PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import include, path
+
+from catalog.models import CategoryKind, PriceSnapshot, PriceSource
+from catalog.signals import prices_recorded
+from catalog.tests.factories import CategoryFactory, GpuBenchmarkFactory, ProductFactory
+from trends import services
+from trends.dashboard import CACHE_KEY, compute_market_summary, market_summary
+from trends.tasks import PENDING_KEY
+
+urlpatterns = [
+    path("", include("pcadvisor.urls")),
+    path("trends/", include("trends.urls")),
+    path("api/v1/trends/", include("trends.api.urls")),
+]
+
+END = dt.date(2024, 3, 31)
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state() -> None:
+    cache.delete_many([CACHE_KEY, services.VERSION_KEY, PENDING_KEY])
+    services._state = None
+    yield
+    services._state = None
+
+
+def add_prices(
+    product: object, prices: list[int], *, end: dt.date = END, variant: str = ""
+) -> None:
+    start = end - dt.timedelta(days=len(prices) - 1)
+    PriceSnapshot.objects.bulk_create(
+        PriceSnapshot(
+            product=product,
+            day=start + dt.timedelta(days=i),
+            variant=variant,
+            price=price,
+            source=PriceSource.DEMO,
+        )
+        for i, price in enumerate(prices)
+        if price
+    )
+
+
+@pytest.fixture
+def market() -> dict[str, object]:
+    """20 graphics cards falling 0.5 %/day, 10 flat ones, one rising, one too new."""
+    gpu = CategoryFactory(code="112753", name="그래픽카드", kind=CategoryKind.GPU)
+    bench = GpuBenchmarkFactory(score=15000)
+    falling = [ProductFactory(category=gpu, gpu_benchmark=bench) for _ in range(20)]
+    for i, p in enumerate(falling):
+        add_prices(p, [round((800_000 + 1000 * i) * 0.995**d) for d in range(60)])
+    flat = [ProductFactory(category=gpu) for _ in range(10)]
+    for p in flat:
+        add_prices(p, [1_200_000] * 60)
+    riser = ProductFactory(category=gpu, name="오르는 카드")
+    add_prices(riser, [3_500_000 + 20_000 * d for d in range(60)])
+    new = ProductFactory(category=gpu, name="새 카드")
+    add_prices(new, [700_000] * 5)
+    empty = ProductFactory(category=gpu, name="가격 없는 카드")
+    return {"falling": falling, "flat": flat, "riser": riser, "new": new, "empty": empty}
+
+
+def test_the_market_summary_counts_directions_per_price_band(market: dict) -> None:
+    summary = compute_market_summary()
+    assert summary["end"] == END
+    assert summary["tracked"] == 31  # the new card has no price 10 days ago
+    assert summary["counts"] == {"up": 1, "flat": 10, "down": 20}
+    bands = {b["label"]: b for b in summary["bands"]}
+    assert bands["50~100만"]["down"] == 20
+    assert bands["50~100만"]["average_change"] == pytest.approx(0.995**10 - 1, abs=1e-3)
+    assert bands["100~150만"]["flat"] == 10
+    assert bands["300만 이상"]["up"] == 1
+    assert summary["risers"][0]["name"] == "오르는 카드"
+    assert len(summary["fallers"]) == 5
+    assert len(summary["index"]) == 60
+    assert summary["index"][0][1] == pytest.approx(100.0)
+
+
+def test_the_cached_summary_is_reused_until_refreshed(market: dict) -> None:
+    first = market_summary()
+    PriceSnapshot.objects.filter(product=market["riser"]).delete()
+    assert market_summary()["tracked"] == first["tracked"]
+    assert market_summary(refresh=True)["tracked"] == first["tracked"] - 1
+
+
+def test_an_empty_catalog_has_an_empty_dashboard() -> None:
+    summary = compute_market_summary()
+    assert summary["tracked"] == 0 and summary["index"] == []
+
+
+def test_a_falling_product_gets_a_wait_verdict_with_reason_and_chart(market: dict) -> None:
+    trend = services.product_trend(market["falling"][3])
+    assert trend.status == "ok"
+    assert trend.verdict == "wait"
+    assert "내렸습니다" in trend.reason
+    svg = services.trend_chart_svg(trend)
+    assert "chart-line-forecast" in svg and "chart-band" in svg
+
+
+def test_products_without_or_with_too_little_history_say_so(market: dict) -> None:
+    assert services.product_trend(market["empty"]).status == "no_history"
+    short = services.product_trend(market["new"])
+    assert short.status == "insufficient"
+    assert "너무 짧아" in short.message
+
+
+def test_a_disappearing_variant_and_gaps_are_noted(market: dict) -> None:
+    product = market["flat"][0]
+    add_prices(product, [1_150_000] * 5, end=END - dt.timedelta(days=3), variant="벌크")
+    PriceSnapshot.objects.filter(product=product, day=END - dt.timedelta(days=20)).delete()
+    notes = " ".join(services.product_trend(product).notes)
+    assert "'벌크' 가격이" in notes
+    assert "가격 기록이 없습니다" in notes
+
+
+def test_the_product_page_shows_the_trend_panel(market: dict, client: Client) -> None:
+    page = client.get(f"/catalog/products/{market['falling'][0].pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "살까 말까" in html and "기다리세요" in html
+    page = client.get(f"/catalog/products/{market['empty'].pk}/")
+    assert page.status_code == 200
+    assert "가격 기록이 없어 예측할 수 없습니다" in page.content.decode()
+
+
+def test_the_trend_pages_render(market: dict, client: Client) -> None:
+    assert client.get("/trends/").status_code == 200
+    assert client.get(f"/trends/products/{market['new'].pk}/").status_code == 200
+    assert client.get("/trends/products/999999/").status_code == 404
+
+
+def test_the_product_trend_api(market: dict, client: Client) -> None:
+    data = client.get(f"/api/v1/trends/products/{market['falling'][0].pk}/").json()
+    assert data["status"] == "ok"
+    assert data["forecast"]["verdict"] == "wait"
+    assert len(data["forecast"]["trajectory"]) == 10
+    assert len(data["neighbours"]) == 15
+    data = client.get(f"/api/v1/trends/products/{market['empty'].pk}/").json()
+    assert data["status"] == "no_history" and data["forecast"] is None
+    assert client.get("/api/v1/trends/products/999999/").status_code == 404
+
+
+def test_the_market_api_validates_its_parameters(market: dict, client: Client) -> None:
+    assert client.get("/api/v1/trends/market/").json()["tracked"] == 31
+    past = client.get("/api/v1/trends/market/", {"end": "2024-03-15", "days": 30}).json()
+    assert past["end"] == "2024-03-15" and len(past["index"]) == 30
+    assert client.get("/api/v1/trends/market/", {"end": "2024-02-30"}).status_code == 400
+    assert client.get("/api/v1/trends/market/", {"days": 3}).status_code == 400
+    assert client.get("/api/v1/trends/market/", {"days": "many"}).status_code == 400
+
+
+def test_the_latest_backtest_api_says_when_there_is_none(client: Client) -> None:
+    response = client.get("/api/v1/trends/backtests/latest/")
+    assert response.status_code == 404
+    assert "backtest_trends" in response.json()["detail"]
+
+
+def test_the_schema_documents_the_trend_endpoints() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator(urlconf=__name__).get_schema(request=None, public=True)
+    assert "/api/v1/trends/products/{id}/" in schema["paths"]
+    assert "/api/v1/trends/market/" in schema["paths"]
+    params = {p["name"] for p in schema["paths"]["/api/v1/trends/market/"]["get"]["parameters"]}
+    assert {"end", "days"} <= params
+
+
+def test_recorded_prices_rebuild_the_forecaster_and_schedule_one_refresh(
+    market: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent = []
+    monkeypatch.setattr("trends.tasks.refresh_trends.apply_async", lambda **kw: sent.append(kw))
+    state = services.get_forecaster()
+    ids = [market["riser"].pk]
+    prices_recorded.send(sender=None, product_ids=ids, days=[END.isoformat()])
+    prices_recorded.send(sender=None, product_ids=ids, days=[END.isoformat()])
+    assert len(sent) == 1  # debounced
+    assert services.get_forecaster() is not state
