@@ -1,0 +1,130 @@
+"""Fair-price models: the model registry, training runs with progress, and stored estimates."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from pricing.querysets import PricePredictionQuerySet, PricingModelQuerySet, TrainingRunQuerySet
+
+
+class PricingModel(models.Model):
+    """One trained ensemble: its artifact under MODEL_DIR, what it was trained on and how well
+    it did. Exactly one row is active (``is_active``): its predictions are the ones shown."""
+
+    version = models.PositiveIntegerField("버전", unique=True)
+    artifact = models.CharField("모델 파일", max_length=300)
+    format_version = models.PositiveSmallIntegerField("형식 버전", default=1)
+    data_fingerprint = models.CharField("데이터 지문", max_length=32)
+    trained_rows = models.PositiveIntegerField("학습 상품 수", default=0)
+    images_used = models.PositiveIntegerField("이미지 사용 상품 수", default=0)
+    backbone = models.CharField("이미지 백본", max_length=60, default="efficientnet_b2")
+    pretrained_backbone = models.BooleanField("사전학습 가중치 사용", default=False)
+    gbm_used = models.BooleanField("그래디언트 부스팅 사용", default=False)
+    band_weights = models.JSONField("가격대별 가중치", default=dict)
+    conformal = models.JSONField("구간 폭(로그)", default=dict)
+    coverage_target = models.FloatField("목표 포함률", default=0.9)
+    metrics = models.JSONField("지표", default=dict)
+    training_seconds = models.FloatField("학습 시간(초)", default=0)
+    is_active = models.BooleanField("사용 중", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PricingModelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "적정가 모델"
+        verbose_name_plural = "적정가 모델"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=models.Q(is_active=True), name="one_active_model"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"적정가 모델 v{self.version}{' (사용 중)' if self.is_active else ''}"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "대기"
+    RUNNING = "running", "진행 중"
+    DONE = "done", "완료"
+    FAILED = "failed", "실패"
+
+
+class TrainingRun(models.Model):
+    """A training request and its progress (shown in admin and on the model card)."""
+
+    status = models.CharField(
+        "상태", max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    stage = models.CharField("단계", max_length=40, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    params = models.JSONField("입력", default=dict, blank=True)
+    message = models.TextField("메시지", blank=True)
+    model = models.ForeignKey(
+        PricingModel, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+    )
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    requested_by = models.CharField("요청자", max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TrainingRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "모델 학습"
+        verbose_name_plural = "모델 학습"
+
+    def __str__(self) -> str:
+        return f"학습 #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 100 if self.status == RunStatus.DONE else 0
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+
+class PricePrediction(models.Model):
+    """The active model's estimate for one product, refreshed when its price or specs change."""
+
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.CASCADE, related_name="price_predictions"
+    )
+    model = models.ForeignKey(PricingModel, on_delete=models.CASCADE, related_name="predictions")
+    fair_price = models.PositiveIntegerField("적정가")
+    low = models.PositiveIntegerField("구간 하한")
+    high = models.PositiveIntegerField("구간 상한")
+    band = models.CharField("가격대", max_length=16)
+    listed_price = models.PositiveIntegerField("당시 최저가", null=True, blank=True)
+    members = models.JSONField("모델별 추정", default=dict)
+    weights = models.JSONField("가중치", default=dict)
+    explanation = models.JSONField("설명", default=list)
+    used_image = models.BooleanField("이미지 사용", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PricePredictionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "적정가 추정"
+        verbose_name_plural = "적정가 추정"
+        constraints = [
+            models.UniqueConstraint(fields=["product", "model"], name="one_prediction_per_model")
+        ]
+        indexes = [
+            # "good deals" lists: predictions of the active model ordered by listed/fair ratio
+            models.Index(fields=["model", "fair_price"], name="prediction_model_fair_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.fair_price:,}원"
+
+    @property
+    def deal_percent(self) -> float | None:
+        """How far the listed price is below (+) or above (-) the fair price, in percent."""
+        if not self.listed_price or not self.fair_price:
+            return None
+        return round(100 * (self.fair_price - self.listed_price) / self.fair_price, 1)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from pricing.api import views
+
+app_name = "pricing-api"
+
+urlpatterns = [
+    path(
+        "products/<int:pk>/estimate/", views.ProductEstimateView.as_view(), name="product-estimate"
+    ),
+    path("estimate/", views.ConfigurationEstimateView.as_view(), name="configuration-estimate"),
+    path("model/", views.ModelCardView.as_view(), name="model"),
+]

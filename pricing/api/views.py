@@ -1,0 +1,98 @@
+"""Fair-price API: estimate a catalog product, estimate a typed-in configuration, the model."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pricing.api.serializers import (
+    ConfigurationInputSerializer,
+    EstimateSerializer,
+    ModelCardSerializer,
+)
+from pricing.models import PricingModel
+from pricing.services import (
+    ConfigurationError,
+    NoActiveModel,
+    deal_score,
+    estimate_configuration,
+    estimate_product,
+)
+
+NO_MODEL = OpenApiResponse(description="아직 학습된 모델이 없습니다 ({detail})")
+
+
+def _no_model(exc: Exception) -> Response:
+    return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+
+
+class ProductEstimateView(APIView):
+    """The active model's fair price for a catalog product."""
+
+    @extend_schema(responses={200: EstimateSerializer, 404: None, 503: NO_MODEL})
+    def get(self, request: Request, pk: int) -> Response:
+        from catalog.models import Product
+
+        product = get_object_or_404(Product.objects.with_related(), pk=pk)
+        try:
+            result = estimate_product(product)
+        except NoActiveModel as exc:
+            return _no_model(exc)
+        p = result.prediction
+        data = {
+            "fair_price": p.fair_price, "low": p.low, "high": p.high,
+            "coverage": result.model.coverage_target, "band": p.band, "members": p.members,
+            "weights": p.weights, "explanation": p.explanation, "used_image": p.used_image,
+            "listed_price": p.listed_price, "deal": result.deal,
+            "model_version": result.model.version,
+        }  # fmt: skip
+        return Response(EstimateSerializer(data).data)
+
+
+class ConfigurationEstimateView(APIView):
+    """ "What should this configuration cost": CPU, GPU, RAM, storage, manufacturer -> estimate.
+    Unknown parts and impossible values are HTTP 400 with field errors. Anyone may ask: it
+    computes an answer and writes nothing."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=ConfigurationInputSerializer,
+        responses={200: EstimateSerializer, 400: OpenApiResponse(description="필드 오류"),
+                   503: NO_MODEL},
+    )  # fmt: skip
+    def post(self, request: Request) -> Response:
+        serializer = ConfigurationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        config = serializer.configuration()
+        try:
+            model, est, _record = estimate_configuration(config)
+        except ConfigurationError as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        except NoActiveModel as exc:
+            return _no_model(exc)
+        data = {
+            "fair_price": est.fair_price, "low": est.low, "high": est.high,
+            "coverage": model.coverage_target, "band": est.band, "members": est.members,
+            "weights": est.weights, "explanation": est.explanation, "used_image": False,
+            "listed_price": config.listed_price,
+            "deal": deal_score(config.listed_price, est.fair_price, est.low, est.high),
+            "model_version": model.version,
+        }  # fmt: skip
+        return Response(EstimateSerializer(data).data)
+
+
+class ModelCardView(APIView):
+    """The active model: metrics per price band, training data, pretrained backbone or not."""
+
+    @extend_schema(responses={200: ModelCardSerializer, 503: NO_MODEL})
+    def get(self, request: Request) -> Response:
+        model = PricingModel.objects.current()
+        if model is None:
+            return _no_model(NoActiveModel("아직 학습된 적정가 모델이 없습니다"))
+        return Response(ModelCardSerializer(model).data)

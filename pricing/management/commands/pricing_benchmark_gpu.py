@@ -1,0 +1,78 @@
+"""Real-data benchmark: Danawa graphics cards at one date -> product CSV -> evaluate_pricing.
+
+Reads ``VGA_YYYY-MM.csv`` from the Danawa-Crawler history folder (default
+``../shared/data/danawa/price_history``), takes each card's lowest new-product price on the
+snapshot day, writes a product CSV in the ``import_products`` format and evaluates it with the
+same grouped cross-validation as ``evaluate_pricing`` (benchmark scores from the PassMark CSVs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pricing.management.commands.evaluate_pricing import write_report
+from pricing.ml.ensemble import TrainConfig, TrainingError
+from pricing.ml.evaluation import cross_validate
+from pricing.ml.features import records_from_csv
+from pricing.ml.gpu_snapshot import (
+    SnapshotError,
+    gpu_snapshot_rows,
+    passmark_matcher,
+    write_product_csv,
+)
+
+DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
+
+
+class Command(BaseCommand):
+    help = "다나와 그래픽카드 실제 가격(한 날짜)으로 적정가 파이프라인을 평가합니다"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--history", default=str(DATA / "danawa" / "price_history"))
+        parser.add_argument("--passmark", default=str(DATA / "passmark"))
+        parser.add_argument(
+            "--date", help="스냅샷 날짜 YYYY-MM-DD (기본: 최신 달에서 가장 많은 날)"
+        )
+        parser.add_argument("--active-days", type=int, default=0,
+                            help="이 기간(일) 안에 가격이 한 번도 바뀌지 않은 (방치된) 목록은 제외")  # fmt: skip
+        parser.add_argument("--out", default="", help="만든 상품 CSV 경로 (기본: MODEL_DIR 아래)")
+        parser.add_argument("--folds", type=int, default=5)
+        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--epochs", type=int, default=100)
+        parser.add_argument("--limit", type=int, default=0, help="앞에서 N개 행만 (빠른 확인용)")
+
+    def handle(self, *args: object, **options: object) -> None:
+        day = None
+        if options["date"]:
+            try:
+                day = dt.date.fromisoformat(options["date"])
+            except ValueError as exc:
+                raise CommandError("--date는 YYYY-MM-DD 형식이어야 합니다") from exc
+        try:
+            rows, day, counts = gpu_snapshot_rows(
+                options["history"], day, active_days=options["active_days"]
+            )
+            matcher = passmark_matcher(options["passmark"])
+        except SnapshotError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["limit"]:
+            rows = rows[: options["limit"]]
+        out = Path(options["out"] or Path(settings.MODEL_DIR) / "benchmarks" / f"vga-{day}.csv")
+        write_product_csv(rows, out)
+        self.stdout.write(f"{day} 그래픽카드 {len(rows)}개 → {out} ({counts})")
+        records, errors = records_from_csv(out, matcher)
+        scored = sum(1 for r in records if r.gpu_score)
+        self.stdout.write(f"PassMark 점수 매칭 {scored}/{len(records)}개 (2022년 이후 칩셋은 없음)")
+        try:
+            report = cross_validate(
+                records, folds=options["folds"], seed=options["seed"],
+                config=TrainConfig(max_epochs=options["epochs"], use_images=False),
+                progress=lambda msg: self.stderr.write(msg),
+            )  # fmt: skip
+        except TrainingError as exc:
+            raise CommandError(str(exc)) from exc
+        write_report(self.stdout, report)

@@ -1,0 +1,57 @@
+"""Train, register and activate a fair-price model on the catalog (synchronously)."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pricing.ml.ensemble import TrainConfig, TrainingError
+from pricing.models import TrainingRun
+from pricing.services import TRAIN_KINDS, train_model
+
+
+class Command(BaseCommand):
+    help = "적정가 모델을 학습하고 등록합니다 (ml 큐 작업과 같은 서비스를 동기로 실행)"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--epochs", type=int, default=100, help="멤버별 최대 에포크 (기본 100)")
+        parser.add_argument("--kinds", default=",".join(TRAIN_KINDS), help="학습할 카테고리 종류")
+        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--no-images", action="store_true", help="이미지 분기를 쓰지 않음")
+        parser.add_argument("--no-activate", action="store_true", help="등록만 하고 사용하지 않음")
+
+    def handle(self, *args: object, **options: object) -> None:
+        config = TrainConfig(
+            max_epochs=options["epochs"], seed=options["seed"], test_fraction=0.1,
+            use_images=not options["no_images"],
+        )  # fmt: skip
+        kinds = [k.strip() for k in str(options["kinds"]).split(",") if k.strip()]
+        run = TrainingRun.objects.create(requested_by="train_pricing", params={"kinds": kinds})
+        started = time.perf_counter()
+        try:
+            model = train_model(
+                config=config, kinds=kinds, run=run, activate=not options["no_activate"]
+            )
+        except TrainingError as exc:
+            raise CommandError(str(exc)) from exc
+        m = model.metrics
+        test = m.get("test") or {}
+        self.stdout.write(
+            f"모델 v{model.version}: {model.trained_rows}개 상품 (이미지 {model.images_used}개, "
+            f"사전학습 백본 {'예' if model.pretrained_backbone else '아니오'}), "
+            f"GBM {'사용' if model.gbm_used else '제외'}"
+        )
+        for key, log in (m.get("members") or {}).items():
+            self.stdout.write(f"  {key}: {log['epochs']} epochs (best {log['best_epoch']})")
+        if test:
+            e = test["ensemble"]["all"]
+            self.stdout.write(
+                f"시험 데이터 {e['n']}개: MAPE={e['mape']:.3f} R2={e['r2']:.3f} "
+                f"구간 포함률={test['coverage']:.3f} (목표 {model.coverage_target:.2f})"
+            )
+            for key, v in test["members"].items():
+                self.stdout.write(f"  {key}: MAPE={v['mape']:.3f} R2={v['r2']:.3f}")
+        self.stdout.write(
+            f"학습 {model.training_seconds:.1f}s, 전체(예측 저장 포함) {time.perf_counter() - started:.1f}s"
+        )

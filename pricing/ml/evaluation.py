@@ -1,0 +1,149 @@
+"""Grouped k-fold cross-validation of the whole pipeline (ensemble, members, two baselines).
+
+Each fold trains a complete ensemble (its own train/validation/calibration split inside the
+fold's training rows) and predicts the fold's test rows, whose groups it has never seen
+(``SpecRecord.group_key``). Baselines: the median price of the same CPU+GPU group in the fold's
+training rows (falling back to the GPU alone, then to the overall median), and the
+gradient-boosting member alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from pricing.ml.ensemble import (
+    TrainConfig,
+    TrainingError,
+    band_metrics,
+    grouped_folds,
+    load_image_features,
+    train_ensemble,
+)
+from pricing.ml.features import SpecRecord
+
+logger = logging.getLogger(__name__)
+
+MIN_EVAL_ROWS = 50
+
+
+@dataclass
+class EvaluationReport:
+    """Out-of-fold metrics: {method: {band: {mape, r2, n}}} plus interval coverage."""
+
+    rows: int
+    folds: int
+    groups: int
+    metrics: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    coverage: float = float("nan")
+    coverage_target: float = 0.9
+    mean_interval_width: float = float("nan")
+    gbm_used_folds: int = 0
+    baseline_fallbacks: int = 0
+    images_used: int = 0
+    backbone_pretrained: bool = False
+    seconds: float = 0.0
+    fold_seconds: list[float] = field(default_factory=list)
+
+    @property
+    def ensemble(self) -> dict[str, float]:
+        return self.metrics["ensemble"]["all"]
+
+
+def group_median_baseline(
+    train: list[SpecRecord], test: list[SpecRecord]
+) -> tuple[np.ndarray, int]:
+    """Median training price of the same CPU+GPU group; (predictions, rows that fell back)."""
+    by_key: dict[str, list[int]] = {}
+    by_gpu: dict[str, list[int]] = {}
+    for r in train:
+        by_key.setdefault(r.cpu_gpu_key, []).append(r.price)
+        by_gpu.setdefault(f"{r.kind}|{r.gpu_model.lower()}", []).append(r.price)
+    overall = statistics.median(r.price for r in train)
+    out, fallbacks = [], 0
+    for r in test:
+        if r.cpu_gpu_key in by_key:
+            out.append(statistics.median(by_key[r.cpu_gpu_key]))
+            continue
+        fallbacks += 1
+        gpu = by_gpu.get(f"{r.kind}|{r.gpu_model.lower()}")
+        out.append(statistics.median(gpu) if gpu else overall)
+    return np.asarray(out, dtype=np.float64), fallbacks
+
+
+def cross_validate(
+    records: list[SpecRecord],
+    folds: int = 5,
+    seed: int = 0,
+    config: TrainConfig | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> EvaluationReport:
+    """Grouped k-fold CV of the ensemble, its members and the baselines (see module doc)."""
+    started = time.perf_counter()
+    config = replace(config or TrainConfig(), seed=seed, test_fraction=0.0)
+    records = [r for r in records if r.price and r.price > 0]
+    if len(records) < MIN_EVAL_ROWS:
+        raise TrainingError(
+            f"가격이 있는 행이 {len(records)}개뿐입니다: 평가에는 최소 {MIN_EVAL_ROWS}개가 필요합니다"
+        )
+    groups = [r.group_key for r in records]
+    if len(set(groups)) < folds:
+        raise TrainingError(
+            f"서로 다른 구성이 {len(set(groups))}개뿐이라 {folds}겹으로 나눌 수 없습니다"
+        )
+    features, image_dim, pretrained = load_image_features(records, config)
+    y = np.asarray([r.price for r in records], dtype=np.float64)
+    preds: dict[str, np.ndarray] = {}
+    low = np.zeros(len(records))
+    high = np.zeros(len(records))
+    report = EvaluationReport(rows=len(records), folds=folds, groups=len(set(groups)),
+                              coverage_target=config.coverage, backbone_pretrained=pretrained)  # fmt: skip
+    report.images_used = sum(1 for r in records if r.image_sha256 in features)
+    for k, test_i in enumerate(grouped_folds(groups, folds, seed)):
+        fold_started = time.perf_counter()
+        test_set = set(test_i.tolist())
+        train_records = [r for i, r in enumerate(records) if i not in test_set]
+        test_records = [records[i] for i in test_i]
+        ensemble = train_ensemble(
+            train_records,
+            replace(config, seed=seed + k),
+            features=features,
+            image_meta=(image_dim, pretrained),
+        )
+        report.gbm_used_folds += int(ensemble.gbm_used)
+        data = ensemble.dataset(test_records, features)
+        member = ensemble.member_predictions(data)
+        fair, bands = ensemble.combine(member)
+        lo, hi = ensemble.interval(fair, bands)
+        if "gbm" not in member:
+            from pricing.ml.gbm import TreeEnsemble
+
+            gbm = TreeEnsemble.fit(
+                ensemble.encoder.transform(train_records),
+                np.log([r.price for r in train_records]),
+                seed=seed + k,
+                n_estimators=config.gbm_estimators,
+            )
+            member["gbm"] = np.exp(gbm.predict(data.x))
+        baseline, fallbacks = group_median_baseline(train_records, test_records)
+        report.baseline_fallbacks += fallbacks
+        for name, values in [("ensemble", fair), *member.items(), ("group_median", baseline)]:
+            preds.setdefault(name, np.zeros(len(records)))[test_i] = values
+        low[test_i], high[test_i] = lo, hi
+        report.fold_seconds.append(round(time.perf_counter() - fold_started, 1))
+        if progress:
+            progress(
+                f"fold {k + 1}/{folds}: test {len(test_i)} rows, "
+                f"{report.fold_seconds[-1]:.1f}s, gbm {'used' if ensemble.gbm_used else 'unused'}"
+            )
+    for name, values in preds.items():
+        report.metrics[name] = band_metrics(y, values)
+    report.coverage = float(np.mean((y >= low) & (y <= high)))
+    report.mean_interval_width = float(np.mean((high - low) / preds["ensemble"]))
+    report.seconds = round(time.perf_counter() - started, 1)
+    return report

@@ -1,0 +1,435 @@
+"""Spec feature records and their encoding for the fair-price models.
+
+A :class:`SpecRecord` is what the models know about one product (or one typed-in configuration):
+parsed specs, matched PassMark scores, manufacturer, image hash and price. Records come from the
+catalog (``records_from_products``) or from a product CSV in the ``import_products`` format
+(``records_from_csv``), parsed with the catalog's own ``parse_specs`` and ``BenchmarkMatcher``
+without writing anything to the database.
+
+:class:`SpecEncoder` turns records into a float matrix. It is fitted on training rows only and
+serialises to plain lists/strings, so it travels inside a ``weights_only`` torch artifact.
+Columns are grouped (CPU, GPU, RAM, ...) so that explanations can ablate one group at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+# Feature groups as shown in explanations (key -> Korean label).
+GROUP_LABELS: dict[str, str] = {
+    "cpu": "CPU 성능",
+    "gpu": "GPU 성능",
+    "ram": "메모리(RAM)",
+    "ssd": "SSD 용량",
+    "hdd": "HDD 용량",
+    "vram": "그래픽 메모리",
+    "manufacturer": "제조사",
+    "kind": "제품 종류",
+    "form_factor": "폼팩터",
+    "os": "운영체제",
+    "name": "상품명 키워드",
+    "image": "제품 이미지",
+}
+MIN_CATEGORY_COUNT = 2
+MIN_TOKEN_COUNT = 3
+MAX_TOKENS = 300
+OTHER = "__other__"
+_TOKEN_SPLIT = re.compile(r"[\s/()\[\],+]+")
+_INTEGRATED = re.compile(r"^(?:Intel (?:UHD|HD|Iris)|Radeon (?:Vega \d|\d{3}M)|Apple)")
+_SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?(?:GB|TB|MB|G|T)$", re.I)
+
+
+@dataclass
+class SpecRecord:
+    """One product or configuration as the models see it."""
+
+    key: str
+    name: str
+    kind: str = "desktop"
+    manufacturer: str = ""
+    cpu_model: str = ""
+    gpu_model: str = ""
+    cpu_score: float | None = None
+    gpu_score: float | None = None
+    ram_gb: int | None = None
+    ssd_gb: int | None = None
+    hdd_gb: int | None = None
+    vram_gb: int | None = None
+    os: str = ""
+    form_factor: str = ""
+    integrated_gpu: bool = False
+    image_sha256: str = ""
+    image_path: str = ""
+    price: int | None = None
+    product_id: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def group_key(self) -> str:
+        """Near-identical configurations share this key and never straddle train and test:
+        same kind, manufacturer, CPU, GPU, RAM, total storage and VRAM (for graphics cards:
+        chipset + VRAM + brand, so one card sold by two distributors is one group)."""
+        storage = (self.ssd_gb or 0) + (self.hdd_gb or 0)
+        parts = (
+            self.kind,
+            self.manufacturer.lower(),
+            self.cpu_model.lower(),
+            self.gpu_model.lower(),
+            str(self.ram_gb or 0),
+            str(storage),
+            str(self.vram_gb or 0),
+        )
+        return "|".join(parts)
+
+    @property
+    def cpu_gpu_key(self) -> str:
+        """The CPU+GPU(+VRAM) group of the median-price baseline."""
+        return f"{self.kind}|{self.cpu_model.lower()}|{self.gpu_model.lower()}|{self.vram_gb or 0}"
+
+    @property
+    def has_image(self) -> bool:
+        return bool(self.image_sha256)
+
+
+def name_tokens(name: str) -> list[str]:
+    """Upper-cased words of a product name (sizes like "16GB" are left to the size features)."""
+    out = []
+    for token in _TOKEN_SPLIT.split(name or ""):
+        token = token.strip("-_.").upper()
+        if len(token) < 2 or _SIZE_TOKEN.match(token):
+            continue
+        out.append(token)
+    return out
+
+
+def _log2(value: float | None) -> float:
+    return math.log2(1.0 + float(value)) if value else 0.0
+
+
+def _log1p(value: float | None) -> float:
+    return math.log1p(float(value)) if value else 0.0
+
+
+class SpecEncoder:
+    """Records -> float32 matrix with named column groups (fitted on training rows only)."""
+
+    NUMERIC = [
+        ("cpu", "cpu_score_log"),
+        ("cpu", "cpu_missing"),
+        ("gpu", "gpu_score_log"),
+        ("gpu", "gpu_missing"),
+        ("gpu", "integrated_gpu"),
+        ("ram", "ram_log2"),
+        ("ssd", "ssd_log2"),
+        ("hdd", "hdd_log2"),
+        ("vram", "vram_log2"),
+    ]
+
+    def __init__(self) -> None:
+        self.manufacturers: list[str] = []
+        self.kinds: list[str] = []
+        self.form_factors: list[str] = []
+        self.oses: list[str] = []
+        self.tokens: list[str] = []
+        self.mean: list[float] = []
+        self.std: list[float] = []
+        self.reference: list[float] = []
+
+    # ------------------------------------------------------------------ fitting
+
+    def fit(self, records: list[SpecRecord]) -> SpecEncoder:
+        def vocab(values: Iterable[str]) -> list[str]:
+            counts = Counter(v for v in values if v)
+            return sorted(v for v, n in counts.items() if n >= MIN_CATEGORY_COUNT)
+
+        self.manufacturers = vocab(r.manufacturer for r in records)
+        self.kinds = vocab(r.kind for r in records)
+        self.form_factors = vocab(r.form_factor for r in records)
+        self.oses = vocab(r.os for r in records)
+        tokens = Counter(t for r in records for t in set(name_tokens(r.name)))
+        common = [t for t, n in tokens.most_common() if n >= MIN_TOKEN_COUNT]
+        # A token present in (nearly) every row carries no information.
+        self.tokens = sorted(t for t in common if tokens[t] < 0.95 * len(records))[:MAX_TOKENS]
+        raw = self._raw(records)
+        numeric = len(self.NUMERIC)
+        mean = raw[:, :numeric].mean(axis=0)
+        std = raw[:, :numeric].std(axis=0)
+        self.mean = [float(v) for v in mean]
+        self.std = [float(v) if v > 1e-6 else 1.0 for v in std]
+        encoded = self._scale(raw)
+        # Reference product for explanations: the median of numeric columns and the most common
+        # value of each categorical group, in encoded space.
+        ref = np.median(encoded, axis=0)
+        for group, (start, stop) in self.group_slices().items():
+            if group in {"manufacturer", "kind", "form_factor", "os"} and stop > start:
+                block = encoded[:, start:stop]
+                values, counts = np.unique(block, axis=0, return_counts=True)
+                ref[start:stop] = values[int(np.argmax(counts))]
+            elif group == "name":
+                ref[start:stop] = 0.0
+        self.reference = [float(v) for v in ref]
+        return self
+
+    # ------------------------------------------------------------------ layout
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        cols = list(self.NUMERIC)
+        cols += [("manufacturer", f"mfr:{m}") for m in [*self.manufacturers, OTHER]]
+        cols += [("kind", f"kind:{k}") for k in [*self.kinds, OTHER]]
+        cols += [("form_factor", f"form:{f}") for f in [*self.form_factors, OTHER]]
+        cols += [("os", f"os:{o}") for o in [*self.oses, OTHER]]
+        cols += [("name", f"tok:{t}") for t in self.tokens]
+        return cols
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+    def group_slices(self) -> dict[str, tuple[int, int]]:
+        slices: dict[str, tuple[int, int]] = {}
+        for index, (group, _name) in enumerate(self.columns):
+            start, _stop = slices.get(group, (index, index))
+            slices[group] = (start, index + 1)
+        return slices
+
+    def manufacturer_index(self, record: SpecRecord) -> int:
+        """Index for V3's learned manufacturer embedding (0 = unknown/rare)."""
+        try:
+            return self.manufacturers.index(record.manufacturer) + 1
+        except ValueError:
+            return 0
+
+    @property
+    def manufacturer_count(self) -> int:
+        return len(self.manufacturers) + 1
+
+    # ------------------------------------------------------------------ transform
+
+    def _onehot(self, value: str, vocab: list[str]) -> list[float]:
+        out = [0.0] * (len(vocab) + 1)
+        out[vocab.index(value) if value in vocab else len(vocab)] = 1.0
+        return out
+
+    def _raw(self, records: list[SpecRecord]) -> np.ndarray:
+        token_index = {t: i for i, t in enumerate(self.tokens)}
+        rows = []
+        for r in records:
+            row = [
+                _log1p(r.cpu_score),
+                0.0 if r.cpu_score else 1.0,
+                _log1p(r.gpu_score),
+                0.0 if r.gpu_score else 1.0,
+                1.0 if r.integrated_gpu else 0.0,
+                _log2(r.ram_gb),
+                _log2(r.ssd_gb),
+                _log2(r.hdd_gb),
+                _log2(r.vram_gb),
+            ]
+            row += self._onehot(r.manufacturer, self.manufacturers)
+            row += self._onehot(r.kind, self.kinds)
+            row += self._onehot(r.form_factor, self.form_factors)
+            row += self._onehot(r.os, self.oses)
+            toks = [0.0] * len(self.tokens)
+            for t in name_tokens(r.name):
+                if t in token_index:
+                    toks[token_index[t]] = 1.0
+            row += toks
+            rows.append(row)
+        return np.asarray(rows, dtype=np.float32).reshape(len(records), -1)
+
+    def _scale(self, raw: np.ndarray) -> np.ndarray:
+        numeric = len(self.NUMERIC)
+        out = raw.copy()
+        out[:, :numeric] = (raw[:, :numeric] - np.asarray(self.mean, dtype=np.float32)) / (
+            np.asarray(self.std, dtype=np.float32)
+        )
+        return out.astype(np.float32)
+
+    def transform(self, records: list[SpecRecord]) -> np.ndarray:
+        return self._scale(self._raw(records))
+
+    # ------------------------------------------------------------------ (de)serialisation
+
+    def state(self) -> dict[str, list]:
+        return {
+            "manufacturers": self.manufacturers,
+            "kinds": self.kinds,
+            "form_factors": self.form_factors,
+            "oses": self.oses,
+            "tokens": self.tokens,
+            "mean": self.mean,
+            "std": self.std,
+            "reference": self.reference,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, list]) -> SpecEncoder:
+        encoder = cls()
+        for key, value in state.items():
+            setattr(encoder, key, list(value))
+        return encoder
+
+
+# --------------------------------------------------------------------------- record sources
+
+
+def data_fingerprint(records: list[SpecRecord]) -> str:
+    """A short hash of what a model was trained on (keys, group keys, prices, image hashes)."""
+    digest = hashlib.sha256()
+    for r in sorted(records, key=lambda r: r.key):
+        digest.update(f"{r.key}|{r.group_key}|{r.price}|{r.image_sha256}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def record_from_product(product: object) -> SpecRecord:
+    """A record from a ``catalog.Product`` (with category/manufacturer/benchmarks selected)."""
+    p = product
+    image_path = ""
+    if getattr(p, "image", None):
+        try:
+            image_path = p.image.path
+        except (ValueError, NotImplementedError):
+            image_path = ""
+    return SpecRecord(
+        key=str(p.pk),
+        name=p.name,
+        kind=p.category.kind if p.category_id else "other",
+        manufacturer=p.manufacturer.name if p.manufacturer_id else "",
+        cpu_model=p.cpu_model,
+        gpu_model=p.gpu_model,
+        cpu_score=float(p.cpu_benchmark.score) if p.cpu_benchmark_id else None,
+        gpu_score=float(p.gpu_benchmark.score) if p.gpu_benchmark_id else None,
+        ram_gb=p.ram_gb,
+        ssd_gb=p.ssd_gb,
+        hdd_gb=p.hdd_gb,
+        vram_gb=p.vram_gb,
+        os=p.os,
+        form_factor=p.form_factor,
+        integrated_gpu=bool(_INTEGRATED.match(p.gpu_model or "")),
+        image_sha256=p.image_sha256 if image_path else "",
+        image_path=image_path,
+        price=p.current_price,
+        product_id=p.pk,
+    )
+
+
+def records_from_products(queryset: Iterable[object]) -> list[SpecRecord]:
+    return [record_from_product(p) for p in queryset]
+
+
+class CsvRecordError(ValueError):
+    """The CSV as a whole cannot be read for evaluation."""
+
+
+def records_from_csv(path: str | Path, matcher: object) -> tuple[list[SpecRecord], list[str]]:
+    """Records from a product CSV (``import_products`` format) without touching the catalog.
+
+    Rows are validated with the importer's own helpers; bad rows are reported, not raised.
+    Returns (records, row errors).
+    """
+    from catalog.importers.products import REQUIRED_COLUMNS, RowError, parse_price
+    from catalog.services import KIND_CATEGORY_CODES, KNOWN_CATEGORIES, canonical_manufacturer
+    from catalog.specs import parse_specs
+
+    csv_path = Path(path)
+    if not csv_path.is_file():
+        raise CsvRecordError(f"파일이 없습니다: {csv_path}")
+    try:
+        text = csv_path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CsvRecordError("파일이 UTF-8이 아닙니다") from exc
+    reader = csv.DictReader(text.splitlines())
+    columns = {c.strip().lower() for c in (reader.fieldnames or []) if c}
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise CsvRecordError(f"필수 열이 없습니다: {', '.join(missing)}")
+    records: list[SpecRecord] = []
+    errors: list[str] = []
+    for index, raw in enumerate(reader):
+        line = index + 2
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        if not any(row.values()):
+            continue
+        name = " ".join(row.get("name", "").split())
+        if not name:
+            errors.append(f"{line}행: 상품명(name)이 비어 있습니다")
+            continue
+        try:
+            price = parse_price(row.get("price", ""))
+        except RowError as exc:
+            errors.append(f"{line}행: {exc}")
+            continue
+        category = row.get("category", "").strip()
+        kind = category.lower() if category.lower() in KIND_CATEGORY_CODES else "other"
+        for _code, (label, label_kind) in KNOWN_CATEGORIES.items():
+            if category == label:
+                kind = str(label_kind)
+        parsed = parse_specs(name, row.get("specs", ""), {}, kind=kind)
+        manufacturer = canonical_manufacturer(row.get("manufacturer", "") or parsed.brand)
+        image_path, image_sha = "", ""
+        if row.get("image"):
+            candidate = Path(row["image"])
+            if not candidate.is_absolute():
+                candidate = csv_path.parent / candidate
+            if candidate.is_file():
+                image_path = str(candidate)
+                image_sha = hashlib.sha256(candidate.read_bytes()).hexdigest()
+            else:
+                errors.append(
+                    f"{line}행: 이미지 파일이 없습니다 (이미지 없이 사용): {row['image']}"
+                )
+        cpu = matcher.match("cpu", parsed.cpu_model) if parsed.cpu_model else None
+        gpu = matcher.match("gpu", parsed.gpu_model) if parsed.gpu_model else None
+        records.append(
+            SpecRecord(
+                key=row.get("pcode") or f"row{line}",
+                name=name,
+                kind=kind,
+                manufacturer=manufacturer,
+                cpu_model=parsed.cpu_model,
+                gpu_model=parsed.gpu_model,
+                cpu_score=float(cpu.score) if cpu else None,
+                gpu_score=float(gpu.score) if gpu and not parsed.integrated_gpu else None,
+                ram_gb=parsed.ram_gb,
+                ssd_gb=parsed.ssd_gb,
+                hdd_gb=parsed.hdd_gb,
+                vram_gb=parsed.vram_gb,
+                os=parsed.os,
+                form_factor=parsed.form_factor,
+                integrated_gpu=parsed.integrated_gpu,
+                image_sha256=image_sha,
+                image_path=image_path,
+                price=price,
+            )
+        )
+    return records, errors
+
+
+def price_band(price: float) -> str:
+    """The reference's four price bands (KRW)."""
+    if price < 500_000:
+        return "lt50"
+    if price < 1_000_000:
+        return "50to100"
+    if price < 2_000_000:
+        return "100to200"
+    return "ge200"
+
+
+BANDS = ["lt50", "50to100", "100to200", "ge200"]
+BAND_LABELS = {
+    "lt50": "50만원 미만",
+    "50to100": "50~100만원",
+    "100to200": "100~200만원",
+    "ge200": "200만원 이상",
+}

@@ -1,0 +1,419 @@
+"""Writes and model access for fair prices: train and register a model, refresh stored
+predictions, estimate a product or a typed-in configuration, queue training.
+
+Views, tasks and commands call these; the heavy lifting is in ``pricing.ml``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from pricing.ml.ensemble import Estimate, FairPriceEnsemble, TrainConfig
+from pricing.ml.features import SpecRecord, data_fingerprint, record_from_product
+from pricing.models import PricePrediction, PricingModel, RunStatus, TrainingRun
+
+logger = logging.getLogger(__name__)
+
+TRAIN_KINDS = ("desktop", "laptop")
+PREDICTION_BATCH = 500
+
+
+class NoActiveModel(LookupError):
+    """No fair-price model has been trained yet."""
+
+
+# --------------------------------------------------------------------------- model cache
+
+_loaded: dict[str, tuple[tuple, FairPriceEnsemble]] = {}
+_lock = threading.Lock()
+
+
+def artifact_dir() -> Path:
+    return Path(settings.MODEL_DIR) / "pricing"
+
+
+def load_ensemble(model: PricingModel) -> FairPriceEnsemble:
+    """The model's ensemble, loaded once per process (reloaded if the file changed)."""
+    path = Path(model.artifact)
+    if not path.is_absolute():
+        path = artifact_dir() / path
+    key = (model.version, path.stat().st_mtime_ns)
+    with _lock:
+        cached = _loaded.get("active")
+        if cached and cached[0] == key:
+            return cached[1]
+        ensemble = FairPriceEnsemble.load(path)
+        _loaded["active"] = (key, ensemble)
+        return ensemble
+
+
+def get_active() -> tuple[PricingModel, FairPriceEnsemble]:
+    """(active model row, its ensemble); raises NoActiveModel when there is none."""
+    model = PricingModel.objects.current()
+    if model is None:
+        raise NoActiveModel("아직 학습된 적정가 모델이 없습니다")
+    try:
+        return model, load_ensemble(model)
+    except FileNotFoundError as exc:
+        raise NoActiveModel(f"모델 파일이 없습니다: {model.artifact}") from exc
+
+
+def reset_model_cache() -> None:
+    with _lock:
+        _loaded.clear()
+
+
+# --------------------------------------------------------------------------- training
+
+
+def catalog_records(kinds: Iterable[str] = TRAIN_KINDS) -> list[SpecRecord]:
+    """Records of the active, priced catalog products of the given category kinds."""
+    from catalog.models import Product
+
+    qs = (
+        Product.objects.active()
+        .with_related()
+        .filter(current_price__isnull=False, category__kind__in=list(kinds))
+        .order_by("pk")
+    )
+    return [record_from_product(p) for p in qs]
+
+
+def _progress(run: TrainingRun | None) -> object:
+    last = {"t": 0.0}
+
+    def report(stage: str, done: int, total: int) -> None:
+        if run is None:
+            return
+        now = time.monotonic()
+        if now - last["t"] < 1.0 and done < total:
+            return  # at most one progress write per second
+        last["t"] = now
+        run.stage, run.progress_done, run.progress_total = stage, done, total
+        run.save(update_fields=["stage", "progress_done", "progress_total"])
+
+    return report
+
+
+def train_model(
+    *,
+    config: TrainConfig | None = None,
+    kinds: Iterable[str] = TRAIN_KINDS,
+    run: TrainingRun | None = None,
+    activate: bool = True,
+    records: list[SpecRecord] | None = None,
+) -> PricingModel:
+    """Train an ensemble on the catalog, write its artifact, register it (active by default)
+    and refresh the stored predictions. ``run`` receives progress and the outcome.
+
+    Knobs: ``config`` (epochs, members, backbone, ...), ``kinds`` (category kinds to learn from).
+    A test split of 10 % is held out so that the registry's metrics are measured, not fitted.
+    """
+    from pricing.ml.ensemble import train_ensemble
+
+    config = config or TrainConfig(test_fraction=0.1)
+    if run is not None:
+        run.status, run.started_at = RunStatus.RUNNING, timezone.now()
+        run.save(update_fields=["status", "started_at"])
+    try:
+        records = records if records is not None else catalog_records(kinds)
+        ensemble = train_ensemble(records, config, progress=_progress(run))
+    except Exception as exc:
+        if run is not None:
+            run.status, run.message, run.finished_at = RunStatus.FAILED, str(exc), timezone.now()
+            run.save(update_fields=["status", "message", "finished_at"])
+        raise
+    last = PricingModel.objects.order_by("-version").values_list("version", flat=True).first()
+    version = (last or 0) + 1
+    path = artifact_dir() / f"pricing-v{version}.pt"
+    ensemble.save(path)
+    metrics = ensemble.metrics
+    with transaction.atomic():
+        model = PricingModel.objects.create(
+            version=version,
+            artifact=path.name,
+            data_fingerprint=data_fingerprint([r for r in records if r.price]),
+            trained_rows=metrics["rows"],
+            images_used=ensemble.images_used,
+            backbone=config.backbone,
+            pretrained_backbone=ensemble.backbone_pretrained,
+            gbm_used=ensemble.gbm_used,
+            band_weights=ensemble.band_weights,
+            conformal=ensemble.conformal,
+            coverage_target=config.coverage,
+            metrics=_jsonable(metrics),
+            training_seconds=metrics["seconds"],
+        )
+        if activate:
+            activate_model(model)
+        if run is not None:
+            run.model = model
+            run.save(update_fields=["model"])
+    if activate:
+        refresh_predictions(None, progress=_progress(run))
+    if run is not None:
+        run.status, run.finished_at = RunStatus.DONE, timezone.now()
+        run.message = f"v{version}: {metrics['rows']}개 상품으로 {metrics['seconds']}초"
+        run.progress_done = run.progress_total
+        run.save(update_fields=["status", "finished_at", "message", "progress_done"])
+    return model
+
+
+def activate_model(model: PricingModel) -> None:
+    """Make ``model`` the one whose predictions are shown."""
+    with transaction.atomic():
+        PricingModel.objects.filter(is_active=True).exclude(pk=model.pk).update(is_active=False)
+        if not model.is_active:
+            model.is_active = True
+            model.save(update_fields=["is_active"])
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float):
+        return None if value != value else round(value, 6)  # NaN -> null
+    if hasattr(value, "item"):
+        return _jsonable(value.item())
+    return value
+
+
+def queue_training(*, requested_by: str = "", params: dict | None = None) -> TrainingRun:
+    """Create a TrainingRun and enqueue the training task (ml queue) after commit."""
+    from pricing.tasks import train_pricing_model
+
+    run = TrainingRun.objects.create(requested_by=requested_by, params=params or {})
+
+    def send() -> None:
+        result = train_pricing_model.delay(run_id=run.pk)
+        TrainingRun.objects.filter(pk=run.pk).update(celery_task_id=result.id or "")
+
+    transaction.on_commit(send)
+    return run
+
+
+# --------------------------------------------------------------------------- predictions
+
+
+def _image_features(records: list[SpecRecord], ensemble: FairPriceEnsemble) -> dict[str, object]:
+    if not ensemble.images_used:
+        return {}
+    from pricing.ml.backbone import image_features
+
+    images = {r.image_sha256: r.image_path for r in records if r.image_sha256 and r.image_path}
+    return image_features(images, ensemble.config.backbone) if images else {}
+
+
+def refresh_predictions(product_ids: list[int] | None, progress: object = None) -> int:
+    """Recompute and store the active model's estimates for products (all priced ones when
+    ``product_ids`` is None), in batches. Returns the number stored; 0 without a model."""
+    from catalog.models import Product
+
+    try:
+        model, ensemble = get_active()
+    except NoActiveModel:
+        return 0
+    qs = Product.objects.active().with_related().filter(current_price__isnull=False)
+    if product_ids is not None:
+        qs = qs.filter(pk__in=product_ids)
+    ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    stored = 0
+    for start in range(0, len(ids), PREDICTION_BATCH):
+        batch = list(qs.filter(pk__in=ids[start : start + PREDICTION_BATCH]))
+        records = [record_from_product(p) for p in batch]
+        estimates = ensemble.estimate(records, _image_features(records, ensemble), explain=True)
+        rows = [
+            PricePrediction(
+                product_id=p.pk,
+                model=model,
+                fair_price=e.fair_price,
+                low=e.low,
+                high=e.high,
+                band=e.band,
+                listed_price=p.current_price,
+                members=e.members,
+                weights=e.weights,
+                explanation=e.explanation,
+                used_image=e.used_image,
+            )
+            for p, e in zip(batch, estimates, strict=True)
+        ]
+        PricePrediction.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["product", "model"],
+            update_fields=["fair_price", "low", "high", "band", "listed_price", "members",
+                           "weights", "explanation", "used_image", "updated_at"],
+        )  # fmt: skip
+        stored += len(rows)
+        if progress:
+            progress("predict", stored, len(ids))
+    return stored
+
+
+@dataclass
+class ProductEstimate:
+    """What the product page and API show for one product."""
+
+    model: PricingModel
+    prediction: PricePrediction
+
+    @property
+    def deal(self) -> dict[str, object] | None:
+        return deal_score(
+            self.prediction.listed_price,
+            self.prediction.fair_price,
+            self.prediction.low,
+            self.prediction.high,
+        )
+
+
+def estimate_product(product: object) -> ProductEstimate:
+    """The stored estimate of the active model (computed and stored now if missing or stale)."""
+    model = PricingModel.objects.current()
+    if model is None:
+        raise NoActiveModel("아직 학습된 적정가 모델이 없습니다")
+    pred = PricePrediction.objects.filter(product_id=product.pk, model=model).first()
+    if pred is None or pred.listed_price != product.current_price:
+        refresh_predictions([product.pk])
+        pred = PricePrediction.objects.filter(product_id=product.pk, model=model).first()
+    if pred is None:  # no price: estimate without storing
+        _, ensemble = get_active()
+        record = record_from_product(product)
+        est = ensemble.estimate([record], _image_features([record], ensemble), explain=True)[0]
+        pred = PricePrediction(
+            product_id=product.pk, model=model, fair_price=est.fair_price, low=est.low,
+            high=est.high, band=est.band, listed_price=product.current_price,
+            members=est.members, weights=est.weights, explanation=est.explanation,
+            used_image=est.used_image,
+        )  # fmt: skip
+    return ProductEstimate(model=model, prediction=pred)
+
+
+def deal_score(listed: int | None, fair: int, low: int, high: int) -> dict[str, object] | None:
+    """The listed price against the fair price and its interval: percent below (+) or above
+    (-) fair, a verdict and a Korean label such as "12% 저렴"."""
+    if not listed or not fair:
+        return None
+    percent = round(100 * (fair - listed) / fair, 1)
+    if listed < low:
+        verdict, label = "great", "구간보다 싼 좋은 가격"
+    elif listed > high:
+        verdict, label = "expensive", "구간보다 비싼 가격"
+    elif percent >= 3:
+        verdict, label = "good", "적정가보다 저렴"
+    elif percent <= -3:
+        verdict, label = "pricey", "적정가보다 비쌈"
+    else:
+        verdict, label = "fair", "적정가 수준"
+    if abs(percent) < 0.5:
+        text = "적정가와 같음"
+    elif percent > 0:
+        text = f"{abs(percent):.0f}% 저렴"
+    else:
+        text = f"{abs(percent):.0f}% 비쌈"
+    return {"percent": percent, "verdict": verdict, "label": label, "text": text}
+
+
+# --------------------------------------------------------------------------- configurations
+
+
+class ConfigurationError(ValueError):
+    """A typed-in configuration cannot be estimated; ``errors`` maps fields to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass
+class Configuration:
+    cpu: str
+    gpu: str = ""
+    ram_gb: int | None = None
+    ssd_gb: int | None = None
+    hdd_gb: int | None = None
+    manufacturer: str = ""
+    kind: str = "desktop"
+    listed_price: int | None = None
+
+
+def configuration_record(config: Configuration) -> SpecRecord:
+    """Parse and match a typed-in configuration like any product name; unknown CPU/GPU names
+    (no PassMark row) are field errors."""
+    from catalog.benchmarks import get_matcher
+    from catalog.services import canonical_manufacturer
+    from catalog.specs import parse_specs
+
+    errors: dict[str, list[str]] = {}
+    matcher = get_matcher()
+    cpu_specs = parse_specs(config.cpu, "", {}, kind="cpu")
+    cpu_match = matcher.match("cpu", cpu_specs.cpu_model) if cpu_specs.cpu_model else None
+    if not cpu_specs.cpu_model:
+        errors["cpu"] = [f"'{config.cpu}'에서 CPU 모델을 읽지 못했습니다 (예: 인텔 코어i5-12400F)"]
+    elif cpu_match is None:
+        errors["cpu"] = [f"{cpu_specs.cpu_model}은(는) 벤치마크 표에 없는 CPU입니다"]
+    gpu_model, gpu_score, integrated = "", None, False
+    if config.gpu.strip():
+        gpu_specs = parse_specs(config.gpu, "", {}, kind="gpu")
+        gpu_model = gpu_specs.gpu_model
+        gpu_match = matcher.match("gpu", gpu_model) if gpu_model else None
+        if not gpu_model:
+            errors["gpu"] = [f"'{config.gpu}'에서 GPU 모델을 읽지 못했습니다 (예: RTX 4060)"]
+        elif gpu_match is None:
+            errors["gpu"] = [f"{gpu_model}은(는) 벤치마크 표에 없는 GPU입니다"]
+        else:
+            gpu_score = float(gpu_match.score)
+            integrated = bool(
+                gpu_model.startswith(("Intel UHD", "Intel HD", "Intel Iris", "Radeon Vega"))
+            )
+    if errors:
+        raise ConfigurationError(errors)
+    manufacturer = canonical_manufacturer(config.manufacturer or "")
+    parts = [manufacturer, cpu_specs.cpu_model, gpu_model]
+    if config.ram_gb:
+        parts.append(f"{config.ram_gb}GB")
+    return SpecRecord(
+        key="configuration",
+        name=" ".join(p for p in parts if p),
+        kind=config.kind,
+        manufacturer=manufacturer,
+        cpu_model=cpu_specs.cpu_model,
+        gpu_model=gpu_model,
+        cpu_score=float(cpu_match.score),
+        gpu_score=None if integrated else gpu_score,
+        ram_gb=config.ram_gb,
+        ssd_gb=config.ssd_gb,
+        hdd_gb=config.hdd_gb,
+        vram_gb=None,
+        integrated_gpu=integrated or not gpu_model,
+    )
+
+
+def estimate_configuration(config: Configuration) -> tuple[PricingModel, Estimate, SpecRecord]:
+    """An estimate (with explanation) for a configuration that is not in the catalog."""
+    record = configuration_record(config)
+    model, ensemble = get_active()
+    estimate = ensemble.estimate([record], {}, explain=True)[0]
+    return model, estimate, record
+
+
+def estimate_with_deal(config: Configuration) -> dict[str, object]:
+    model, est, record = estimate_configuration(replace(config))
+    return {
+        "model": model,
+        "estimate": est,
+        "record": record,
+        "deal": deal_score(config.listed_price, est.fair_price, est.low, est.high),
+    }
