@@ -494,25 +494,35 @@ def _train_member(
 def _fit_weights(
     preds: dict[str, np.ndarray], y: np.ndarray, bands: list[str], keys: list[str]
 ) -> dict[str, dict[str, float]]:
-    """Per band, non-negative weights (summing to 1) minimising squared relative error on
-    validation rows; bands with too few rows keep the defaults (re-normalised to ``keys``)."""
+    """Per band, non-negative weights (summing to 1) minimising squared relative error on the
+    band's validation rows. A band with too few rows takes the weights fitted on all validation
+    rows; with too few rows overall, the reference defaults (re-normalised to ``keys``)."""
     from scipy.optimize import nnls
 
-    out: dict[str, dict[str, float]] = {}
+    def fit(sel: np.ndarray) -> dict[str, float] | None:
+        if sel.sum() < MIN_BAND_ROWS:
+            return None
+        a = np.stack([preds[k][sel] / y[sel] for k in keys], axis=1)
+        w, _ = nnls(a, np.ones(int(sel.sum())))
+        if w.sum() <= 0:
+            return None
+        return {k: float(v / w.sum()) for k, v in zip(keys, w, strict=True)}
+
     band_arr = np.asarray(bands)
+    pooled = fit(np.ones(len(y), dtype=bool))
+    out: dict[str, dict[str, float]] = {}
     for band in BANDS:
-        sel = band_arr == band
+        fitted = fit(band_arr == band) or pooled
+        if fitted is not None:
+            out[band] = fitted
+            continue
         default = {k: DEFAULT_BAND_WEIGHTS[band].get(k, 0.0) for k in keys}
-        if sel.sum() >= MIN_BAND_ROWS:
-            a = np.stack([preds[k][sel] / y[sel] for k in keys], axis=1)
-            w, _ = nnls(a, np.ones(int(sel.sum())))
-            if w.sum() > 0:
-                out[band] = {k: float(v / w.sum()) for k, v in zip(keys, w, strict=True)}
-                continue
-        total = sum(default.values()) or 1.0
-        out[band] = {k: v / total for k, v in default.items()} if total else default
-        if not sum(out[band].values()):
-            out[band] = {k: 1.0 / len(keys) for k in keys}
+        total = sum(default.values())
+        out[band] = (
+            {k: v / total for k, v in default.items()}
+            if total
+            else {k: 1.0 / len(keys) for k in keys}
+        )
     return out
 
 
