@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("soon/<slug:area>/", views.coming_soon, name="coming_soon"),
     path("catalog/", include("catalog.urls")),
+    path("trends/", include("trends.urls")),
+    path("api/v1/trends/", include("trends.api.urls")),
     path("api/v1/", include("catalog.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -8,10 +8,10 @@ from django.views.decorators.cache import never_cache
 
 from catalog.models import Category, PriceSnapshot, Product
 from pcadvisor.health import health_report
+from trends.views import dashboard_context
 
 AREAS = {
     "pricing": ("AI 적정가", "이미지와 스펙으로 이 가격이 적정한지 알려 드립니다."),
-    "trends": ("살까 말까", "비슷한 상품들의 실제 가격 흐름으로 10일 뒤 가격을 예측합니다."),
     "similarity": ("비슷한 상품", "사진으로 비슷하게 생긴 상품을 찾아 드립니다."),
     "recommend": ("용도별 추천", "사무용·개발·게임·디자인·AI 용도에 맞는 PC를 추천합니다."),
 }
@@ -28,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(current_price__isnull=False)
         .order_by("-current_price_day", "-id")[:8],
     }
+    context.update(dashboard_context())
     return render(request, "home.html", context)
 
 
