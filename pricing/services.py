@@ -52,8 +52,18 @@ def load_ensemble(model: PricingModel) -> FairPriceEnsemble:
         if cached and cached[0] == key:
             return cached[1]
         ensemble = FairPriceEnsemble.load(path)
+        _single_thread_cpu()
         _loaded["active"] = (key, ensemble)
         return ensemble
+
+
+def _single_thread_cpu() -> None:
+    """One estimate is a handful of tiny matrix products: on CPU, one thread is several times
+    faster than two (no thread hand-off), and leaves the other core to the web server."""
+    import torch
+
+    if not torch.cuda.is_available():
+        torch.set_num_threads(1)
 
 
 def get_active() -> tuple[PricingModel, FairPriceEnsemble]:
