@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("soon/<slug:area>/", views.coming_soon, name="coming_soon"),
     path("catalog/", include("catalog.urls")),
+    path("pricing/", include("pricing.urls")),
+    path("api/v1/pricing/", include("pricing.api.urls")),
     path("trends/", include("trends.urls")),
     path("api/v1/trends/", include("trends.api.urls")),
     path("api/v1/", include("catalog.api.urls")),

@@ -11,7 +11,6 @@ from pcadvisor.health import health_report
 from trends.views import dashboard_context
 
 AREAS = {
-    "pricing": ("AI 적정가", "이미지와 스펙으로 이 가격이 적정한지 알려 드립니다."),
     "similarity": ("비슷한 상품", "사진으로 비슷하게 생긴 상품을 찾아 드립니다."),
     "recommend": ("용도별 추천", "사무용·개발·게임·디자인·AI 용도에 맞는 PC를 추천합니다."),
 }

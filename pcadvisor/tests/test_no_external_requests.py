@@ -8,7 +8,18 @@ EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.IGNORECAS
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/catalog/", "/api/docs/", "/soon/pricing/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/catalog/",
+        "/api/docs/",
+        "/soon/similarity/",
+        "/pricing/",
+        "/pricing/model/",
+        "/trends/",
+    ],
+)
 def test_pages_reference_no_other_host(client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 200

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from pricing.models import PricePrediction, PricingModel, RunStatus, TrainingRun
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("pricing.tests.urls")]
+pytestmark = [pytest.mark.django_db]
 
 GOOD = {"cpu": "인텔 코어i5-12400F", "gpu": "지포스 RTX 3060", "ram_gb": 16, "ssd_gb": 512,
         "manufacturer": "삼성"}  # fmt: skip
