@@ -24,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "price_count": PriceSnapshot.objects.count(),
         "categories": Category.objects.order_by("name"),
         "latest": products.with_related()
+        .of_kind("desktop")
         .filter(current_price__isnull=False)
         .order_by("-current_price_day", "-id")[:8],
     }
