@@ -299,11 +299,11 @@ def store_product_image(product: Product, content: bytes, *, suffix: str, source
     return True
 
 
-def ensure_products(items: Iterable[ProductData]) -> tuple[dict[str, int], int, int]:
+def ensure_products(items: Iterable[ProductData]) -> tuple[dict[str, int], set[int], int]:
     """Bulk form of ``upsert_product`` for importers: products are found by pcode, created when
     missing (specs parsed, benchmarks matched) and renamed when the name changed.
 
-    Returns ({pcode: product id}, created count, updated count).
+    Returns ({pcode: product id}, ids of the products created, updated count).
     """
     by_pcode: dict[str, ProductData] = {}
     for item in items:
@@ -346,7 +346,7 @@ def ensure_products(items: Iterable[ProductData]) -> tuple[dict[str, int], int, 
         transaction.on_commit(
             lambda: products_changed.send(sender=Product, product_ids=changed_ids, reason="created")
         )
-    return ids, len(to_create), len(to_update)
+    return ids, {p.pk for p in to_create}, len(to_update)
 
 
 def set_benchmark_match(

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from catalog.models import Job, PriceSource, Product
 from catalog.services import (
@@ -72,6 +73,7 @@ class HistoryReport:
     inserted: int = 0
     already_present: int = 0
     seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -143,14 +145,19 @@ def import_price_history_dir(directory: str | Path, job: Job | None = None) -> H
 
     report.products_seen = len(products)
     report.rows = len(best)
+    report.stage_seconds["read"] = round(time.perf_counter() - started, 1)
     with transaction.atomic():
         items = [
             ProductData(name=name, category=get_category(code), pcode=pcode,
                         url=f"https://prod.danawa.com/info/?pcode={pcode}")
             for pcode, (name, code) in products.items()
         ]  # fmt: skip
-        ids, report.products_created, report.products_renamed = ensure_products(items)
-        report.inserted = _copy_rows(best, ids)
+        ids, created_ids, report.products_renamed = ensure_products(items)
+        report.products_created = len(created_ids)
+        mark = time.perf_counter()
+        report.stage_seconds["products"] = round(mark - started - report.stage_seconds["read"], 1)
+        report.inserted = _copy_rows(best, ids, created_ids)
+        report.stage_seconds["write"] = round(time.perf_counter() - mark, 1)
         report.already_present = report.rows - report.inserted
         if report.inserted:
             touched = sorted({ids[k[0]] for k in best})
@@ -242,30 +249,51 @@ def _read_file(
                             best[key] = price
 
 
-def _copy_rows(best: dict[tuple[str, dt.date, str], int], ids: dict[str, int]) -> int:
-    """COPY the rows into a temporary table, then insert the new ones; returns rows inserted."""
+def _copy_rows(
+    best: dict[tuple[str, dt.date, str], int], ids: dict[str, int], new_ids: set[int]
+) -> int:
+    """Write the rows; returns how many were inserted.
+
+    Products created by this import have no rows yet, so theirs are COPYed straight into the
+    table (``best`` is already de-duplicated). The others go through a temporary table and
+    ``INSERT ... ON CONFLICT DO NOTHING``, which is what makes a re-import write nothing.
+    """
+    fresh = [(ids[k[0]], k[1], k[2], v) for k, v in best.items() if ids[k[0]] in new_ids]
+    known = [(ids[k[0]], k[1], k[2], v) for k, v in best.items() if ids[k[0]] not in new_ids]
+    inserted = 0
     with connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS _price_import")
-        cur.execute(
-            "CREATE TEMP TABLE _price_import (product_id bigint, day date, variant text, price integer) "
-            "ON COMMIT DROP"
-        )
         raw = cur.cursor  # the psycopg 3 cursor, for COPY
-        with raw.copy("COPY _price_import (product_id, day, variant, price) FROM STDIN") as copy:
-            for (pcode, day, variant), price in best.items():
-                copy.write_row((ids[pcode], day, variant, price))
-        cur.execute(
-            """
-            INSERT INTO catalog_pricesnapshot (product_id, day, variant, price, source, recorded_at)
-            SELECT product_id, day, variant, price, %s, now() FROM _price_import
-            ORDER BY product_id, day, variant
-            ON CONFLICT (product_id, day, variant) DO NOTHING
-            """,
-            [PriceSource.HISTORY],
-        )
-        inserted = cur.rowcount
-        cur.execute("DROP TABLE _price_import")
-        return inserted
+        if fresh:
+            fresh.sort()
+            columns = "(product_id, day, variant, price, source, recorded_at)"
+            now = timezone.now()
+            with raw.copy(f"COPY catalog_pricesnapshot {columns} FROM STDIN") as copy:
+                for product_id, day, variant, price in fresh:
+                    copy.write_row((product_id, day, variant, price, PriceSource.HISTORY, now))
+            inserted += len(fresh)
+        if known:
+            cur.execute("DROP TABLE IF EXISTS _price_import")
+            cur.execute(
+                "CREATE TEMP TABLE _price_import (product_id bigint, day date, variant text, price integer) "
+                "ON COMMIT DROP"
+            )
+            with raw.copy(
+                "COPY _price_import (product_id, day, variant, price) FROM STDIN"
+            ) as copy:
+                for row in known:
+                    copy.write_row(row)
+            cur.execute(
+                """
+                INSERT INTO catalog_pricesnapshot (product_id, day, variant, price, source, recorded_at)
+                SELECT product_id, day, variant, price, %s, now() FROM _price_import
+                ORDER BY product_id, day, variant
+                ON CONFLICT (product_id, day, variant) DO NOTHING
+                """,
+                [PriceSource.HISTORY],
+            )
+            inserted += cur.rowcount
+            cur.execute("DROP TABLE _price_import")
+    return inserted
 
 
 @dataclass

@@ -34,5 +34,6 @@ class Command(BaseCommand):
             f"used_skipped={report.used_skipped:,} rejected={report.rejected_nonpositive + report.rejected_absurd:,} "
             f"merged_duplicates={report.merged_duplicates:,} errors={len(report.errors)}\n"
             f"price rows={report.rows:,} new={report.inserted:,} already_present={report.already_present:,}\n"
+            f"stages: {' '.join(f'{k}={v}s' for k, v in report.stage_seconds.items())}\n"
             f"seconds={report.seconds:.1f} rows_per_second={report.rows_per_second:,.0f}"
         )
