@@ -1,8 +1,10 @@
 """The market dashboard on the home page: what prices did over the last 10 days, by price band.
 
 ``market_summary()`` is what the home view calls: cached in Redis under ``CACHE_KEY`` and
-refreshed by ``trends.tasks.refresh_market_summary`` after price crawls; ``compute_market_summary``
-is the uncached SQL (``trends.querysets.market_rows``).
+refreshed by ``trends.tasks.refresh_trends`` after price crawls. ``compute_market_summary`` is
+the uncached summary: for the dashboard's window it aggregates the rollups ``trends.rollups``
+keeps (``trends.querysets.rollup_market_rows``, a few milliseconds), for any other ``end`` /
+``days`` the price table directly (``trends.querysets.market_rows``).
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ import time
 from django.core.cache import cache
 
 from trends.forecast import HORIZON, THRESHOLD
-from trends.querysets import PRICE_BANDS, latest_price_day, market_rows
+from trends.querysets import PRICE_BANDS, latest_price_day, market_rows, rollup_market_rows
+from trends.rollups import INDEX_DAYS, ensure_market_rollups
 
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "trends:market-summary:v1"
 CACHE_SECONDS = 24 * 3600
-INDEX_DAYS = 90
 MOVERS = 5
 MAX_DAYS = 365
 
@@ -44,14 +46,32 @@ def _empty(end: dt.date | None, days: int) -> dict[str, object]:
     }
 
 
-def compute_market_summary(end: dt.date | None = None, days: int = INDEX_DAYS) -> dict[str, object]:
-    """The dashboard's numbers (no cache). ``end`` defaults to the newest price day."""
+def compute_market_summary(
+    end: dt.date | None = None, days: int = INDEX_DAYS, *, direct: bool = False
+) -> dict[str, object]:
+    """The dashboard's numbers (no cache). ``end`` defaults to the newest price day. The
+    rollups' window (the newest day, ``INDEX_DAYS``) is read from the rollups unless ``direct``;
+    other windows are computed from the price table."""
     started = time.perf_counter()
-    end = end or latest_price_day()
+    rows = None
+    if not direct and days == INDEX_DAYS:
+        state = ensure_market_rollups()
+        if end is None or end == state.end:
+            end = state.end
+            rows = rollup_market_rows(movers=MOVERS) if end else None
+    if rows is None:
+        end = end or latest_price_day()
+        if end is not None:
+            rows = market_rows(end, days=days, horizon=HORIZON, threshold=THRESHOLD, movers=MOVERS)
+    summary = _summary(end, days, rows)
+    summary["seconds"] = time.perf_counter() - started
+    return summary
+
+
+def _summary(end: dt.date | None, days: int, rows: dict[str, object] | None) -> dict[str, object]:
     summary = _empty(end, days)
-    if end is None:
+    if rows is None:
         return summary
-    rows = market_rows(end, days=days, horizon=HORIZON, threshold=THRESHOLD, movers=MOVERS)
     for band, count, avg, up, flat, down in rows["bands"]:
         entry = {
             "count": count,
@@ -78,7 +98,6 @@ def compute_market_summary(end: dt.date | None = None, days: int = INDEX_DAYS) -
             }
         )
     summary["index"] = [(day, float(value), count) for day, value, count in rows["index"]]
-    summary["seconds"] = time.perf_counter() - started
     return summary
 
 

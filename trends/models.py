@@ -43,3 +43,121 @@ class BacktestRun(models.Model):
             and self.accuracy > (self.always_flat or 0)
             and self.accuracy > (self.momentum or 0)
         )
+
+
+# --------------------------------------------------------------------------- dashboard rollups
+#
+# The market dashboard reads only these tables (trends.querysets.rollup_market_rows); they are
+# kept by trends.rollups from catalog_pricesnapshot: DailyLowest incrementally for the products
+# and days a price write touched, the other two recomputed from DailyLowest for the dashboard's
+# window (the index is relative to each product's first price in the window, so every value
+# moves when the window does).
+
+
+class DailyLowest(models.Model):
+    """One product's lowest price of one day (``min(price)`` over its variants): the rollup of
+    ``catalog_pricesnapshot`` the dashboard's aggregates start from (one row instead of one per
+    variant, and an index on ``day`` that the snapshot table deliberately does not carry)."""
+
+    pk = models.CompositePrimaryKey("product_id", "day")
+    # Rollups are rewritten in bulk: no database FK (no per-row trigger, and TRUNCATE stays
+    # possible); Django still deletes the rows with their product.
+    product = models.ForeignKey(
+        "catalog.Product",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    day = models.DateField("날짜")
+    price = models.PositiveIntegerField("최저가")
+
+    class Meta:
+        verbose_name = "일별 최저가"
+        verbose_name_plural = "일별 최저가"
+        indexes = [
+            # the market index of a window: WHERE day > start AND day <= end, all products
+            models.Index(fields=["day", "product", "price"], name="trends_dailylow_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.day} {self.price}"
+
+
+class ProductWindow(models.Model):
+    """One product as the dashboard's window (``MarketRollup``) sees it: its first daily lowest
+    in the window (the index's base) and, when it has a fresh price and one ``HORIZON`` days
+    earlier, the latest against that earlier one, which the counts, bands and movers aggregate."""
+
+    product = models.OneToOneField(
+        "catalog.Product",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,  # as DailyLowest.product
+    )
+    first_price = models.PositiveIntegerField("구간 첫 최저가")
+    price = models.PositiveIntegerField("최근 최저가", null=True)
+    base_price = models.PositiveIntegerField("10일 전 최저가", null=True)
+    change = models.FloatField("변화율", null=True)
+    direction = models.CharField("방향", max_length=4, blank=True)  # up / flat / down
+    band = models.PositiveSmallIntegerField("가격대", null=True)  # trends.querysets.PRICE_BANDS
+
+    class Meta:
+        verbose_name = "상품 구간 가격"
+        verbose_name_plural = "상품 구간 가격"
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.change}"
+
+
+class MarketIndexDay(models.Model):
+    """One day of the market index of the dashboard's window: 100 × the geometric mean of each
+    product's daily lowest relative to its first price in the window, and how many products."""
+
+    day = models.DateField("날짜", primary_key=True)
+    value = models.FloatField("지수")
+    products = models.PositiveIntegerField("상품 수")
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = "시장 지수"
+        verbose_name_plural = "시장 지수"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.value:.2f}"
+
+
+class MarketRollup(models.Model):
+    """The rollups' state (a single row, id 1): the window ProductWindow and MarketIndexDay were
+    computed for and when. No row means the rollups were never built."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    end = models.DateField("기준일", null=True, blank=True)
+    days = models.PositiveSmallIntegerField("지수 기간(일)")
+    refreshed_at = models.DateTimeField("갱신 시각")
+    seconds = models.FloatField("갱신 소요(초)", default=0)
+
+    class Meta:
+        verbose_name = "시장 요약 상태"
+        verbose_name_plural = "시장 요약 상태"
+
+    def __str__(self) -> str:
+        return f"{self.end} ({self.days}일)"
+
+
+class PendingPrices(models.Model):
+    """Products and days a price write touched (from ``catalog.signals.prices_recorded``) that
+    the next ``refresh_trends`` folds into DailyLowest; empty ``days`` means all of their days
+    (a merge moved prices between products)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    product_ids = models.JSONField(default=list)
+    days = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = "갱신 대기 가격"
+        verbose_name_plural = "갱신 대기 가격"
+
+    def __str__(self) -> str:
+        return f"{len(self.product_ids)} products, {len(self.days) or 'all'} days"

@@ -1,8 +1,11 @@
-"""Reads for the market dashboard: SQL aggregates over catalog_pricesnapshot.
+"""Reads for the market dashboard: SQL aggregates.
 
-Every query starts from the daily lowest price per product (``min(price) GROUP BY product_id,
-day``), which the unique index ``price_one_per_product_day_variant`` (product_id, day, variant)
-serves; the window is bounded by ``day`` so only the dashboard's days are read.
+``rollup_market_rows`` is what the dashboard reads: aggregates over the rollups that
+``trends.rollups`` keeps (a few thousand rows for the dashboard's window). ``market_rows`` is the
+direct computation over catalog_pricesnapshot, for other windows (the API's ``end``/``days``)
+and as the rollups' reference: every query starts from the daily lowest price per product
+(``min(price) GROUP BY product_id, day``), which the unique index
+``price_one_per_product_day_variant`` (product_id, day, variant) serves.
 """
 
 from __future__ import annotations
@@ -67,7 +70,8 @@ INDEX_SQL = """
 """
 
 
-def _band_case() -> str:
+def band_case() -> str:
+    """``CASE`` arms mapping ``l.price`` to its index in PRICE_BANDS."""
     parts = []
     for index, (_label, low, high) in enumerate(PRICE_BANDS):
         cond = f"l.price >= {int(low)}" + (f" AND l.price < {int(high)}" if high else "")
@@ -75,8 +79,10 @@ def _band_case() -> str:
     return " ".join(parts)
 
 
-CHANGES_SQL = _CHANGES.replace("{bands}", _band_case())
+CHANGES_SQL = _CHANGES.replace("{bands}", band_case())
 GAP_DAYS = 5
+# a product counts when its latest price is at most this many days older than the newest day
+FRESH_DAYS = 3
 
 
 def latest_price_day() -> dt.date | None:
@@ -95,8 +101,7 @@ def market_rows(
         "end": end,
         "base_day": end - dt.timedelta(days=horizon),
         "base_from": end - dt.timedelta(days=horizon + GAP_DAYS),
-        # a product counts when its latest price is at most 3 days older than the newest day
-        "fresh_day": end - dt.timedelta(days=3),
+        "fresh_day": end - dt.timedelta(days=FRESH_DAYS),
         "threshold": threshold,
         "movers": movers,
     }
@@ -124,12 +129,7 @@ def market_rows(
             """,
             params,
         )
-        bands, movers_rows = [], []
-        for row in cur.fetchall():
-            if row[0] == "band":
-                bands.append(row[1:7])
-            else:
-                movers_rows.append((row[0], *row[7:]))
+        bands, movers_rows = _split_rows(cur.fetchall())
         # the window aggregate must not spill to disk (the default work_mem is 4 MB)
         cur.execute("SET LOCAL work_mem = '64MB'")
         cur.execute(INDEX_SQL, params)
@@ -137,5 +137,52 @@ def market_rows(
     return {"bands": bands, "movers": movers_rows, "index": index}
 
 
+_ROLLUP_MOVERS = """
+    WITH w AS MATERIALIZED (
+        SELECT w.product_id, w.price, w.base_price, w.change, w.direction, w.band
+        FROM trends_productwindow w JOIN catalog_product p ON p.id = w.product_id
+        WHERE w.change IS NOT NULL AND p.is_active AND p.merged_into_id IS NULL
+    )
+    SELECT 'band', band, count(*), avg(change),
+           count(*) FILTER (WHERE direction = 'up'),
+           count(*) FILTER (WHERE direction = 'flat'),
+           count(*) FILTER (WHERE direction = 'down'),
+           NULL::bigint, NULL::text, NULL::integer, NULL::integer, NULL::float8
+    FROM w GROUP BY ROLLUP (band)
+    UNION ALL
+    (SELECT 'up', NULL, NULL, NULL, NULL, NULL, NULL,
+            w.product_id, p.name, w.price, w.base_price, w.change
+     FROM w JOIN catalog_product p ON p.id = w.product_id
+     WHERE w.change > 0 ORDER BY w.change DESC, w.product_id LIMIT %(movers)s)
+    UNION ALL
+    (SELECT 'down', NULL, NULL, NULL, NULL, NULL, NULL,
+            w.product_id, p.name, w.price, w.base_price, w.change
+     FROM w JOIN catalog_product p ON p.id = w.product_id
+     WHERE w.change < 0 ORDER BY w.change ASC, w.product_id LIMIT %(movers)s)
+"""
+
+
+def _split_rows(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    bands, movers_rows = [], []
+    for row in rows:
+        if row[0] == "band":
+            bands.append(row[1:7])
+        else:
+            movers_rows.append((row[0], *row[7:]))
+    return bands, movers_rows
+
+
+def rollup_market_rows(*, movers: int) -> dict[str, object]:
+    """``market_rows`` for the rollups' window (``trends.models.MarketRollup``), read from the
+    rollups: the bands and movers aggregate one row per product, the index is stored."""
+    with connection.cursor() as cur:
+        cur.execute(_ROLLUP_MOVERS, {"movers": movers})
+        bands, movers_rows = _split_rows(cur.fetchall())
+        cur.execute("SELECT day, value, products FROM trends_marketindexday ORDER BY day")
+        index = cur.fetchall()
+    return {"bands": bands, "movers": movers_rows, "index": index}
+
+
 def latest_backtest() -> BacktestRun | None:
+    """The newest backtest run (what the admin, the panel and the model card show)."""
     return BacktestRun.objects.order_by("-created_at").first()

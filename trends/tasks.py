@@ -17,15 +17,22 @@ DEBOUNCE_SECONDS = 60
 
 @shared_task(acks_late=True)
 def refresh_trends() -> dict:
-    """Rebuild the forecaster on next use and recompute the cached market dashboard."""
+    """Rebuild the forecaster on next use, fold the recorded prices into the dashboard's rollups
+    (``trends.rollups.refresh_market_rollups``) and recompute the cached market dashboard."""
     from trends.dashboard import market_summary
+    from trends.rollups import refresh_market_rollups
     from trends.services import invalidate_forecaster
 
     cache.delete(PENDING_KEY)
     invalidate_forecaster()
+    rollups = refresh_market_rollups()
     summary = market_summary(refresh=True)
     logger.info("trends refreshed: %s products tracked", summary["tracked"])
-    return {"tracked": summary["tracked"], "seconds": round(summary["seconds"], 3)}
+    return {
+        "tracked": summary["tracked"],
+        "rollup_seconds": round(rollups.seconds, 3),
+        "seconds": round(summary["seconds"], 3),
+    }
 
 
 def schedule_refresh(**_: object) -> bool:

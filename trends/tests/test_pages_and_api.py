@@ -14,7 +14,7 @@ from catalog.signals import prices_recorded
 from catalog.tests.factories import CategoryFactory, GpuBenchmarkFactory, ProductFactory
 from trends import services
 from trends.dashboard import CACHE_KEY, compute_market_summary, market_summary
-from trends.tasks import PENDING_KEY
+from trends.tasks import PENDING_KEY, refresh_trends
 
 urlpatterns = [
     path("", include("pcadvisor.urls")),
@@ -86,11 +86,16 @@ def test_the_market_summary_counts_directions_per_price_band(market: dict) -> No
     assert summary["index"][0][1] == pytest.approx(100.0)
 
 
-def test_the_cached_summary_is_reused_until_refreshed(market: dict) -> None:
+def test_the_cached_summary_is_reused_until_the_refresh_after_recorded_prices(
+    market: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("trends.tasks.refresh_trends.apply_async", lambda **kw: None)
     first = market_summary()
     PriceSnapshot.objects.filter(product=market["riser"]).delete()
+    prices_recorded.send(sender=None, product_ids=[market["riser"].pk], days=[])
     assert market_summary()["tracked"] == first["tracked"]
-    assert market_summary(refresh=True)["tracked"] == first["tracked"] - 1
+    assert refresh_trends()["tracked"] == first["tracked"] - 1
+    assert market_summary()["tracked"] == first["tracked"] - 1
 
 
 def test_an_empty_catalog_has_an_empty_dashboard() -> None:
