@@ -11,10 +11,14 @@ and as the rollups' reference: every query starts from the daily lowest price pe
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from trends.models import BacktestRun
+
+logger = logging.getLogger(__name__)
 
 # (label, low, high) in won; high None = open-ended.
 PRICE_BANDS = [
@@ -186,3 +190,31 @@ def rollup_market_rows(*, movers: int) -> dict[str, object]:
 def latest_backtest() -> BacktestRun | None:
     """The newest backtest run (what the admin, the panel and the model card show)."""
     return BacktestRun.objects.order_by("-created_at").first()
+
+
+LATEST_BACKTEST_KEY = "trends:latest-backtest:v1"
+
+
+def cached_latest_backtest() -> BacktestRun | None:
+    """``latest_backtest()`` through the Django cache (the product panel shows it on every
+    product page); ``record_backtest`` forgets it. A missing run is cached too, as 0."""
+    try:
+        run = cache.get(LATEST_BACKTEST_KEY)
+    except Exception:
+        logger.warning("trends: cache unavailable, reading the latest backtest")
+        return latest_backtest()
+    if run is None:
+        run = latest_backtest()
+        try:
+            cache.set(LATEST_BACKTEST_KEY, run or 0, 3600)
+        except Exception:
+            logger.warning("trends: could not cache the latest backtest", exc_info=True)
+    return run or None
+
+
+def forget_latest_backtest() -> None:
+    """Drop the cached latest backtest (a new run was stored)."""
+    try:
+        cache.delete(LATEST_BACKTEST_KEY)
+    except Exception:
+        logger.warning("trends: could not drop the cached latest backtest", exc_info=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Max
 
 from catalog.history import PriceHistory, load_price_history
@@ -34,6 +34,7 @@ from trends.forecast import (
     StaticFeatures,
 )
 from trends.models import BacktestRun
+from trends.querysets import forget_latest_backtest
 
 logger = logging.getLogger(__name__)
 
@@ -82,9 +83,11 @@ def daily_lowest_series(
 
 
 def static_rows_for_products(product_ids: Iterable[int]) -> dict[int, dict[str, object]]:
-    """Spec features of catalog products (benchmark scores, memory, storage, maker, kind)."""
+    """Spec features of catalog products (benchmark scores, memory, storage, maker, kind), and
+    the name (which the features ignore, and the forecaster keeps to name neighbours)."""
     rows = Product.objects.filter(pk__in=list(product_ids)).values(
         "pk",
+        "name",
         "cpu_benchmark__score",
         "gpu_benchmark__score",
         "ram_gb",
@@ -103,6 +106,7 @@ def static_rows_for_products(product_ids: Iterable[int]) -> dict[int, dict[str, 
             "hdd_gb": r["hdd_gb"],
             "manufacturer": r["manufacturer_id"],
             "category": r["category__kind"],
+            "name": r["name"],
         }
         for r in rows
     }
@@ -157,6 +161,8 @@ class ForecasterState:
     built_at: float
     build_seconds: float
     latest_day: dt.date | None
+    # product names of the panel, to name neighbours without a query per forecast
+    names: dict[int, str] = field(default_factory=dict)
 
 
 _state: ForecasterState | None = None
@@ -194,9 +200,8 @@ def build_forecaster(latest_day: dt.date | None = None) -> ForecasterState:
         return ForecasterState(None, {}, version, time.time(), 0.0, None)
     start = latest_day - dt.timedelta(days=PANEL_DAYS)
     series = daily_lowest_series(since=start, until=latest_day)
-    panel, static = build_panel(
-        series, static_rows_for_products(series), start=start, end=latest_day
-    )
+    statics = static_rows_for_products(series)
+    panel, static = build_panel(series, statics, start=start, end=latest_day)
     forecaster = KnnForecaster(panel, static, panel.width - 1)
     seconds = time.perf_counter() - started
     logger.info(
@@ -206,7 +211,8 @@ def build_forecaster(latest_day: dt.date | None = None) -> ForecasterState:
         seconds,
     )
     index = {key: row for row, key in enumerate(panel.keys)}
-    return ForecasterState(forecaster, index, version, time.time(), seconds, latest_day)
+    names = {pk: str(row["name"]) for pk, row in statics.items()}
+    return ForecasterState(forecaster, index, version, time.time(), seconds, latest_day, names)
 
 
 def get_forecaster() -> ForecasterState:
@@ -343,8 +349,7 @@ def product_trend(product: Product) -> ProductTrend:
     if not ok:
         return ProductTrend(product, "insufficient", reason, history, notes=notes)
     forecast = forecaster.forecast(row)
-    neighbour_ids = [n.key for n in forecast.neighbours]
-    names = dict(Product.objects.filter(pk__in=neighbour_ids).values_list("pk", "name"))
+    names = state.names
     neighbours = [
         {
             "product_id": n.key,
@@ -428,8 +433,8 @@ def panel_from_db(*, kinds: Iterable[str] = ()) -> tuple[PricePanel, StaticFeatu
 def record_backtest(
     result: BacktestResult, *, source: str, kinds: Iterable[str] = ()
 ) -> BacktestRun:
-    """Store a backtest run with its metrics and report."""
-    return BacktestRun.objects.create(
+    """Store a backtest run with its metrics and report (it becomes the latest one pages show)."""
+    run = BacktestRun.objects.create(
         source=source[:500],
         kinds=",".join(kinds),
         date_from=result.date_from,
@@ -446,6 +451,9 @@ def record_backtest(
         last_line=result.last_line,
         seconds=result.seconds,
     )
+    forget_latest_backtest()
+    transaction.on_commit(forget_latest_backtest)  # a page may have cached the old one since
+    return run
 
 
 def backtest(

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from catalog.models import Product
 from trends.dashboard import index_chart_svg, market_summary
 from trends.forecast import HORIZON
-from trends.querysets import latest_backtest
+from trends.querysets import cached_latest_backtest, latest_backtest
 from trends.services import product_trend, trend_chart_svg
 
 PANEL_TEMPLATE = "trends/_product_panel.html"
@@ -24,7 +24,7 @@ def panel_context(product: Product) -> dict[str, object]:
         "horizon": HORIZON,
         # the chart builder escapes every text it writes
         "trend_chart_svg": mark_safe(trend_chart_svg(trend)),  # noqa: S308
-        "backtest": latest_backtest(),
+        "backtest": cached_latest_backtest(),
     }
 
 

@@ -14,6 +14,7 @@ from catalog.signals import prices_recorded
 from catalog.tests.factories import CategoryFactory, GpuBenchmarkFactory, ProductFactory
 from trends import services
 from trends.dashboard import CACHE_KEY, compute_market_summary, market_summary
+from trends.querysets import LATEST_BACKTEST_KEY
 from trends.tasks import PENDING_KEY, refresh_trends
 
 urlpatterns = [
@@ -28,7 +29,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 @pytest.fixture(autouse=True)
 def _fresh_state() -> None:
-    cache.delete_many([CACHE_KEY, services.VERSION_KEY, PENDING_KEY])
+    cache.delete_many([CACHE_KEY, services.VERSION_KEY, PENDING_KEY, LATEST_BACKTEST_KEY])
     services._state = None
     yield
     services._state = None
@@ -136,6 +137,37 @@ def test_the_product_page_shows_the_trend_panel(market: dict, client: Client) ->
     page = client.get(f"/catalog/products/{market['empty'].pk}/")
     assert page.status_code == 200
     assert "가격 기록이 없어 예측할 수 없습니다" in page.content.decode()
+
+
+def test_the_product_panel_needs_two_queries_once_the_forecaster_is_built(
+    market: dict, django_assert_max_num_queries: object
+) -> None:
+    """The product's price history and its variants; neighbours are named from the forecaster
+    and the latest backtest comes from the cache."""
+    from trends.views import panel_context
+
+    services.get_forecaster()
+    panel_context(market["flat"][0])
+    with django_assert_max_num_queries(2):
+        context = panel_context(market["falling"][0])
+    assert context["trend"].neighbours[0]["name"]
+    assert context["trend"].neighbours[0]["name"] != str(
+        context["trend"].neighbours[0]["product_id"]
+    )
+
+
+def test_a_recorded_backtest_shows_on_the_panel_at_once(market: dict, client: Client) -> None:
+    from trends.backtest import run_backtest
+    from trends.tests.synthetic import START, panel_and_static, trending_series
+
+    url = f"/catalog/products/{market['falling'][0].pk}/"
+    assert "과거 검증" not in client.get(url).content.decode()  # "no run" is cached
+    panel, static = panel_and_static(trending_series(days=90))
+    result = run_backtest(
+        panel, static, START + dt.timedelta(days=45), START + dt.timedelta(days=75)
+    )
+    services.record_backtest(result, source="synthetic")
+    assert f"{result.n}건" in client.get(url).content.decode()
 
 
 def test_the_trend_pages_render(market: dict, client: Client) -> None:
