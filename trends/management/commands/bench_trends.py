@@ -3,8 +3,11 @@
 The data is generated into a throwaway database (``test_pcadvisor_trends_bench`` by default,
 created with Django's test-database machinery and dropped at the end): the dev database is never
 touched. Prints p50/p95 of a single forecast (the in-memory KNN alone, and the whole
-``product_trend`` a page or the API calls, with its history queries) and of the uncached
-market summary.
+``product_trend`` a page or the API calls, with its history queries); the uncached market
+summary (read from the rollups, median and p95) against the direct SQL over the price table,
+checking they agree; the full rollup rebuild; and the incremental rollup refresh after one more
+day of prices for every product (written as a crawl would, then noted as the
+``prices_recorded`` receiver does).
 """
 
 from __future__ import annotations
@@ -138,7 +141,6 @@ class Command(BaseCommand):
     def _bench(self, products: int, days: int, samples: int) -> None:
         from catalog.models import Product
         from trends import services
-        from trends.dashboard import compute_market_summary
 
         self._generate(products, days)
         started = time.perf_counter()
@@ -169,13 +171,96 @@ class Command(BaseCommand):
             f"예측 1건 (product_trend 전체: 가격 이력 조회 포함, {len(whole)}회): "
             f"p50 {_pct(whole, 0.5):.2f} ms, p95 {_pct(whole, 0.95):.2f} ms"
         )
-        runs = []
-        for _ in range(7):
-            t = time.perf_counter()
-            summary = compute_market_summary()
-            runs.append((time.perf_counter() - t) * 1000)
-        self.stdout.write(
-            f"시장 요약 (캐시 없음, 7회, 상품 {summary['tracked']:,}개, 지수 {len(summary['index'])}일): "
-            f"첫 회 {runs[0]:.0f} ms, 중앙값 {statistics.median(runs):.0f} ms, 최대 {max(runs):.0f} ms"
-        )
+        self._bench_dashboard()
         services._state = None
+
+    def _bench_dashboard(self) -> None:
+        from catalog.models import Product
+        from trends.dashboard import compute_market_summary
+        from trends.rollups import (
+            note_recorded_prices,
+            rebuild_market_rollups,
+            refresh_market_rollups,
+        )
+
+        t = time.perf_counter()
+        direct = compute_market_summary(direct=True)
+        direct_ms = (time.perf_counter() - t) * 1000
+        report = rebuild_market_rollups()
+        self.stdout.write(
+            f"집계 테이블 전체 재생성: {report.seconds * 1000:.0f} ms "
+            f"(상품 {report.window_products:,}개, 기준일 {report.end})"
+        )
+        runs = self._time_summary(compute_market_summary, 30)
+        summary = compute_market_summary()
+        same = _same_summary(summary, direct)
+        self.stdout.write(
+            f"시장 요약 직접 계산 (가격 테이블, 1회): {direct_ms:.0f} ms · 집계 테이블과 "
+            f"{'일치' if same else '불일치!'}"
+        )
+        self.stdout.write(
+            f"시장 요약 (캐시 없음, 집계 테이블, {len(runs)}회, 상품 {summary['tracked']:,}개, "
+            f"지수 {len(summary['index'])}일): 첫 회 {runs[0]:.1f} ms, "
+            f"중앙값 {statistics.median(runs):.1f} ms, p95 {_pct(runs, 0.95):.1f} ms"
+        )
+
+        # one more day of prices for every product, as the daily crawl writes them
+        end = summary["end"]
+        day = end + dt.timedelta(days=1)
+        ids = list(Product.objects.values_list("pk", flat=True))
+        now = dt.datetime.now(dt.UTC)
+        with connection.cursor() as cur:
+            cur.execute(
+                """
+                INSERT INTO catalog_pricesnapshot
+                    (product_id, day, variant, price, source, recorded_at)
+                SELECT product_id, %s, '', round(price * (1 + (random() - 0.5) / 10)), 'demo', %s
+                FROM catalog_pricesnapshot WHERE day = %s AND variant = ''
+                """,
+                [day, now, end],
+            )
+        note_recorded_prices(product_ids=ids, days=[day.isoformat()])
+        t = time.perf_counter()
+        report = refresh_market_rollups()
+        refresh_ms = (time.perf_counter() - t) * 1000
+        runs = self._time_summary(compute_market_summary, 30)
+        same = _same_summary(compute_market_summary(), compute_market_summary(direct=True))
+        self.stdout.write(
+            f"하루치 새 가격({day}, 상품 {len(ids):,}개) 증분 갱신: {refresh_ms:.0f} ms · "
+            f"이후 요약 중앙값 {statistics.median(runs):.1f} ms, p95 {_pct(runs, 0.95):.1f} ms · "
+            f"직접 계산과 {'일치' if same else '불일치!'}"
+        )
+
+    @staticmethod
+    def _time_summary(fn: object, n: int) -> list[float]:
+        runs = []
+        for _ in range(n):
+            t = time.perf_counter()
+            fn()
+            runs.append((time.perf_counter() - t) * 1000)
+        return runs
+
+
+def _same_summary(a: dict, b: dict, tol: float = 1e-9) -> bool:
+    """Equal counts and movers; averages and the index within ``tol`` (float sums in another
+    order)."""
+
+    def close(x: float | None, y: float | None) -> bool:
+        return (x is None and y is None) or (
+            x is not None and y is not None and abs(x - y) <= tol * max(1.0, abs(y))
+        )
+
+    plain = ("end", "tracked", "counts")
+    if any(a[k] != b[k] for k in plain) or not close(a["average_change"], b["average_change"]):
+        return False
+    for x, y in zip(a["bands"], b["bands"], strict=True):
+        if {k: v for k, v in x.items() if k != "average_change"} != {
+            k: v for k, v in y.items() if k != "average_change"
+        } or not close(x["average_change"], y["average_change"]):
+            return False
+    for key in ("risers", "fallers"):
+        if [m["product_id"] for m in a[key]] != [m["product_id"] for m in b[key]]:
+            return False
+    if [(d, n) for d, _v, n in a["index"]] != [(d, n) for d, _v, n in b["index"]]:
+        return False
+    return all(close(x[1], y[1]) for x, y in zip(a["index"], b["index"], strict=True))
