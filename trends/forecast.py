@@ -390,8 +390,13 @@ class KnnForecaster:
         d2 += MANUFACTURER_MISMATCH * (
             self.static.manufacturer[rows][:, None] != self._pool_man[None, :]
         )
-        d2 += CATEGORY_MISMATCH * (self.static.category[rows][:, None] != self._pool_cat[None, :])
-        d2 = np.maximum(d2, 0.0)
+        # Neighbours come from the product's own category: a desktop's future is not read off
+        # sofas. Only a product whose category has no neighbour at all falls back to the
+        # other categories, at a distance penalty.
+        same = self.static.category[rows][:, None] == self._pool_cat[None, :]
+        lonely = ~same.any(axis=1)
+        d2 = np.maximum(d2, 0.0) + CATEGORY_MISMATCH * ~same
+        d2 = np.where(same | lonely[:, None], d2, np.inf)
         k = min(self.k, len(self.pool_rows))
         nn = (
             np.argpartition(d2, k - 1, axis=1)[:, :k]
@@ -405,6 +410,7 @@ class KnnForecaster:
         start = self.day - dt.timedelta(days=HORIZON)
         for i, row in enumerate(rows):
             order = np.argsort(-weights[i])
+            order = order[weights[i][order] > 0]  # fewer than k in the category: drop the rest
             idx, w = nn[i][order], weights[i][order]
             paths = self.pool_paths[idx]
             changes = self._pool_change[idx]

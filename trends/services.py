@@ -96,6 +96,7 @@ def static_rows_for_products(product_ids: Iterable[int]) -> dict[int, dict[str, 
         "hdd_gb",
         "manufacturer_id",
         "category__kind",
+        "category__code",
     )
     return {
         r["pk"]: {
@@ -105,7 +106,11 @@ def static_rows_for_products(product_ids: Iterable[int]) -> dict[int, dict[str, 
             "ssd_gb": r["ssd_gb"],
             "hdd_gb": r["hdd_gb"],
             "manufacturer": r["manufacturer_id"],
-            "category": r["category__kind"],
+            # PCs compare across their categories of a kind (브랜드PC and 일체형PC are both
+            # desktops); anything else only within its own category (a sofa is no shoe).
+            "category": r["category__kind"]
+            if r["category__kind"] != "other"
+            else f"other:{r['category__code']}",
             "name": r["name"],
         }
         for r in rows

@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from trends.forecast import HORIZON, K, KnnForecaster, PricePanel, direction_of
-from trends.tests.synthetic import START, cyclic_series, panel_and_static, trending_series
+from trends.tests.synthetic import (
+    START,
+    cyclic_series,
+    panel_and_static,
+    statics_for,
+    trending_series,
+)
 
 
 def test_it_says_wait_when_every_similar_product_fell() -> None:
@@ -97,3 +103,20 @@ def test_prices_after_the_forecast_day_do_not_change_the_forecast() -> None:
     assert after.trajectory == before.trajectory
     assert after.direction == before.direction
     assert all(n.start + dt.timedelta(days=HORIZON) <= day for n in after.neighbours)
+
+
+def test_neighbours_come_from_the_products_own_category() -> None:
+    from trends.forecast import StaticFeatures
+
+    desktops = trending_series(products=20, daily=-0.005)
+    sofas = {f"sofa{k}": v for k, v in trending_series(products=20, daily=0.004).items()}
+    panel = PricePanel.from_series({**desktops, **sofas})
+    rows = statics_for(panel.keys)
+    for row, key in zip(rows, panel.keys, strict=True):
+        row["category"] = "other:demo:sofa" if key.startswith("sofa") else "desktop"
+    static = StaticFeatures.from_rows(rows)
+    forecast = KnnForecaster.at(panel, static, START + dt.timedelta(days=60)).forecast(
+        panel.keys.index("t0")
+    )
+    assert all(n.key.startswith("t") for n in forecast.neighbours)
+    assert forecast.direction == "down"
