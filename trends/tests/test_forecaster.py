@@ -108,15 +108,19 @@ def test_prices_after_the_forecast_day_do_not_change_the_forecast() -> None:
 def test_neighbours_come_from_the_products_own_category() -> None:
     from trends.forecast import StaticFeatures
 
-    desktops = trending_series(products=20, daily=-0.005)
-    sofas = {f"sofa{k}": v for k, v in trending_series(products=20, daily=0.004).items()}
+    # Sofas look exactly like the desktop t0 on every feature; its fellow desktops do not.
+    desktops = trending_series(products=20, daily=0.0)
+    sofas = {f"sofa{k}": v for k, v in trending_series(products=20, daily=0.0).items()}
     panel = PricePanel.from_series({**desktops, **sofas})
     rows = statics_for(panel.keys)
     for row, key in zip(rows, panel.keys, strict=True):
-        row["category"] = "other:demo:sofa" if key.startswith("sofa") else "desktop"
+        sofa = key.startswith("sofa")
+        row["category"] = "other:demo:sofa" if sofa else "desktop"
+        row["gpu_score"] = 10_000 if sofa or key == "t0" else 60_000 + 1_000 * len(key)
+        row["ram_gb"] = 8 if sofa or key == "t0" else 64
     static = StaticFeatures.from_rows(rows)
     forecast = KnnForecaster.at(panel, static, START + dt.timedelta(days=60)).forecast(
         panel.keys.index("t0")
     )
-    assert all(n.key.startswith("t") for n in forecast.neighbours)
-    assert forecast.direction == "down"
+    assert forecast.neighbours
+    assert all(not n.key.startswith("sofa") for n in forecast.neighbours)
