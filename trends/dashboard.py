@@ -1,4 +1,5 @@
-"""The market dashboard on the home page: what prices did over the last 10 days, by price band.
+"""The market dashboard on the home page: what PC prices did over the last 10 days, by price
+band (desktops, laptops, CPUs and graphics cards only: ``trends.querysets.MARKET_KINDS``).
 
 ``market_summary()`` is what the home view calls: cached in Redis under ``CACHE_KEY`` and
 refreshed by ``trends.tasks.refresh_trends`` after price crawls. ``compute_market_summary`` is
@@ -16,12 +17,19 @@ import time
 from django.core.cache import cache
 
 from trends.forecast import HORIZON, THRESHOLD
-from trends.querysets import PRICE_BANDS, latest_price_day, market_rows, rollup_market_rows
+from trends.querysets import (
+    MARKET_SCOPE,
+    PRICE_BANDS,
+    latest_price_day,
+    market_rows,
+    rollup_market_rows,
+)
 from trends.rollups import INDEX_DAYS, ensure_market_rollups
 
 logger = logging.getLogger(__name__)
 
-CACHE_KEY = "trends:market-summary:v1"
+# v2: PC categories only (a v1 summary still counts the sofas)
+CACHE_KEY = "trends:market-summary:v2"
 CACHE_SECONDS = 24 * 3600
 MOVERS = 5
 MAX_DAYS = 365
@@ -32,6 +40,7 @@ def _empty(end: dt.date | None, days: int) -> dict[str, object]:
         "end": end,
         "days": days,
         "horizon": HORIZON,
+        "scope": MARKET_SCOPE,
         "tracked": 0,
         "counts": {"up": 0, "flat": 0, "down": 0},
         "average_change": None,

@@ -6,6 +6,10 @@ direct computation over catalog_pricesnapshot, for other windows (the API's ``en
 and as the rollups' reference: every query starts from the daily lowest price per product
 (``min(price) GROUP BY product_id, day``), which the unique index
 ``price_one_per_product_day_variant`` (product_id, day, variant) serves.
+
+Both cover the PC market only (``MARKET_KINDS``: desktops, laptops, CPUs, graphics cards): the
+catalog's other categories (parts, and the sofas and shoes of the image-search demo) are not
+what a PC buyer watches, and a sofa on sale must not head the "많이 내린 상품" list.
 """
 
 from __future__ import annotations
@@ -16,9 +20,19 @@ import logging
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from catalog.models import CategoryKind
 from trends.models import BacktestRun
 
 logger = logging.getLogger(__name__)
+
+# The categories the dashboard counts (every count, band, mover and the index), and how the
+# dashboard says so.
+MARKET_KINDS = (CategoryKind.DESKTOP, CategoryKind.LAPTOP, CategoryKind.CPU, CategoryKind.GPU)
+MARKET_SCOPE = f"PC 관련 카테고리({'·'.join(str(k.label) for k in MARKET_KINDS)}) 기준"
+# ``p`` (catalog_product) is in one of MARKET_KINDS; the query passes ``kinds`` (market_kinds())
+MARKET_PRODUCT = (
+    "p.category_id IN (SELECT c.id FROM catalog_category c WHERE c.kind = ANY(%(kinds)s))"
+)
 
 # (label, low, high) in won; high None = open-ended.
 PRICE_BANDS = [
@@ -54,7 +68,7 @@ _CHANGES = """
             WHERE s.product_id = p.id AND s.day BETWEEN %(base_from)s AND %(base_day)s
             GROUP BY s.day ORDER BY s.day DESC LIMIT 1
         ) b
-        WHERE p.is_active AND p.merged_into_id IS NULL
+        WHERE p.is_active AND p.merged_into_id IS NULL AND {market}
     )
 """
 
@@ -68,10 +82,11 @@ INDEX_SQL = """
                    OVER (PARTITION BY product_id ORDER BY day) AS first_lp
         FROM catalog_pricesnapshot
         WHERE day > %(start)s AND day <= %(end)s
+          AND product_id IN (SELECT p.id FROM catalog_product p WHERE {market})
         GROUP BY product_id, day
     ) d
     GROUP BY day ORDER BY day
-"""
+""".replace("{market}", MARKET_PRODUCT)
 
 
 def band_case() -> str:
@@ -83,10 +98,15 @@ def band_case() -> str:
     return " ".join(parts)
 
 
-CHANGES_SQL = _CHANGES.replace("{bands}", band_case())
+CHANGES_SQL = _CHANGES.replace("{bands}", band_case()).replace("{market}", MARKET_PRODUCT)
 GAP_DAYS = 5
 # a product counts when its latest price is at most this many days older than the newest day
 FRESH_DAYS = 3
+
+
+def market_kinds() -> list[str]:
+    """``MARKET_KINDS`` as the ``kinds`` query parameter."""
+    return [str(kind) for kind in MARKET_KINDS]
 
 
 def latest_price_day() -> dt.date | None:
@@ -108,6 +128,7 @@ def market_rows(
         "fresh_day": end - dt.timedelta(days=FRESH_DAYS),
         "threshold": threshold,
         "movers": movers,
+        "kinds": market_kinds(),
     }
     with transaction.atomic(), connection.cursor() as cur:
         # bands (with the ROLLUP total) and the movers in one statement over one CTE
@@ -178,7 +199,8 @@ def _split_rows(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:
 
 def rollup_market_rows(*, movers: int) -> dict[str, object]:
     """``market_rows`` for the rollups' window (``trends.models.MarketRollup``), read from the
-    rollups: the bands and movers aggregate one row per product, the index is stored."""
+    rollups: the bands and movers aggregate one row per product, the index is stored. Both are
+    limited to MARKET_KINDS already, as ProductWindow holds only those products."""
     with connection.cursor() as cur:
         cur.execute(_ROLLUP_MOVERS, {"movers": movers})
         bands, movers_rows = _split_rows(cur.fetchall())

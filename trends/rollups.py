@@ -6,6 +6,10 @@ few thousand pre-aggregated rows instead of every price of the last 90 days.
   the ``prices_recorded`` receiver ``note_recorded_prices``).
 * ``ProductWindow`` — each product's first price in the window and its latest-vs-10-days-ago
   change; recomputed for the touched products, or for all when the window's end day moved.
+  Only products of the dashboard's categories (``trends.querysets.MARKET_KINDS``, the PC
+  kinds) get a row, so everything read from it — counts, bands, movers and the index — covers
+  them alone. A product moved to another category is re-sorted at the next full recompute
+  (the next day's prices) or ``rebuild_market_rollups``.
 * ``MarketIndexDay`` — the index of the window, one statement over DailyLowest ⋈ ProductWindow
   (the index is relative to each product's first price in the window, so all of it moves with
   the window; ≈0.25 s for 10,000 products × 90 days).
@@ -29,7 +33,7 @@ from django.utils import timezone
 
 from trends.forecast import HORIZON, THRESHOLD
 from trends.models import MarketRollup, PendingPrices
-from trends.querysets import FRESH_DAYS, GAP_DAYS, band_case
+from trends.querysets import FRESH_DAYS, GAP_DAYS, MARKET_PRODUCT, band_case, market_kinds
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +73,7 @@ def note_recorded_prices(
 
 _LATEST_DAY = "SELECT max(day) FROM trends_dailylowest"
 
-# Each product's first daily lowest in (start, end] and, for products with a price in the last
+# Each PC product's first daily lowest in (start, end] and, for products with a price in the last
 # FRESH_DAYS days and one HORIZON(+GAP_DAYS) days earlier, the change between them: the same
 # probes as trends.querysets.CHANGES_SQL, against the rollup.
 _WINDOW_INSERT = """
@@ -98,8 +102,8 @@ _WINDOW_INSERT = """
         ORDER BY d.day DESC LIMIT 1
     ) b ON true
     CROSS JOIN LATERAL (SELECT l.price::float8 / b.price - 1 AS change) c
-    {where}
-""".replace("{bands}", band_case())
+    WHERE {market} {and_ids}
+""".replace("{bands}", band_case()).replace("{market}", MARKET_PRODUCT)
 
 # The index of INDEX_SQL (trends.querysets) over the rollups: the first price comes from
 # ProductWindow instead of a window function, which lets PostgreSQL scan and join in parallel.
@@ -120,6 +124,7 @@ def _window_params(end: dt.date, days: int) -> dict[str, object]:
         "base_from": end - dt.timedelta(days=HORIZON + GAP_DAYS),
         "fresh_day": end - dt.timedelta(days=FRESH_DAYS),
         "threshold": THRESHOLD,
+        "kinds": market_kinds(),
     }
 
 
@@ -136,11 +141,11 @@ def _recompute_window(
     if end is None:
         return 0
     params = _window_params(end, days)
-    where = ""
+    and_ids = ""
     if product_ids is not None:
-        where = "WHERE p.id = ANY(%(ids)s)"
+        and_ids = "AND p.id = ANY(%(ids)s)"
         params["ids"] = product_ids
-    cur.execute(_WINDOW_INSERT.replace("{where}", where), params)
+    cur.execute(_WINDOW_INSERT.replace("{and_ids}", and_ids), params)
     written = cur.rowcount
     # the index joins ~days × products rows: keep the hash and the aggregate in memory
     cur.execute("SET LOCAL work_mem = '64MB'")
@@ -165,8 +170,10 @@ def _save_state(end: dt.date | None, days: int, started: float) -> None:
 
 def rebuild_market_rollups(*, days: int = INDEX_DAYS) -> RollupReport:
     """Rebuild every rollup from catalog_pricesnapshot (one aggregate over the window's price
-    rows): for a new deployment, after bulk edits that sent no signal, or to check the
-    incremental refresh. Pending notes are consumed: the rebuild covers them."""
+    rows): for a new deployment, after bulk edits that sent no signal (products moved between
+    categories too), or to check the incremental refresh. Pending notes are consumed: the
+    rebuild covers them. Migration 0003 forgets the state so that this runs once on the next
+    refresh or dashboard read, dropping the non-PC rows built before MARKET_KINDS existed."""
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])

@@ -139,6 +139,7 @@ class MarketSummarySerializer(serializers.Serializer):
     end = serializers.DateField(allow_null=True)
     days = serializers.IntegerField()
     horizon = serializers.IntegerField()
+    scope = serializers.CharField(help_text="집계 대상 (PC 관련 카테고리)")
     tracked = serializers.IntegerField()
     counts = CountsSerializer()
     average_change = serializers.FloatField(allow_null=True)

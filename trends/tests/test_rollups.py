@@ -207,3 +207,37 @@ def test_the_command_rebuilds_the_rollups(capsys: pytest.CaptureFixture) -> None
     out = capsys.readouterr().out
     assert "전체 재생성: 기준일 2024-06-30" in out
     assert DailyLowest.objects.exists()
+
+
+def test_a_sofa_on_sale_is_not_in_the_pc_market_while_a_desktop_is(
+    django_capture_on_commit_callbacks,
+) -> None:
+    """The dashboard counts PC categories only, in the rollups and in the direct SQL alike."""
+    desktops = CategoryFactory(code="112756", name="브랜드PC", kind=CategoryKind.DESKTOP)
+    sofas = CategoryFactory(code="demo:sofa", name="소파", kind=CategoryKind.OTHER)
+    desktop = ProductFactory(category=desktops, name="내린 데스크톱")
+    sofa = ProductFactory(category=sofas, name="반값 소파")
+    rows = []
+    for d in range(30):
+        day = END - dt.timedelta(days=29 - d)
+        rows.append(PriceSnapshot(product=desktop, day=day, price=1_000_000 - 5_000 * d))
+        rows.append(PriceSnapshot(product=sofa, day=day, price=900_000 if d < 20 else 400_000))
+    for row in rows:
+        row.source = PriceSource.DEMO
+    PriceSnapshot.objects.bulk_create(rows)
+
+    rebuild_market_rollups()
+    assert list(ProductWindow.objects.values_list("product_id", flat=True)) == [desktop.pk]
+    for summary in (compute_market_summary(), compute_market_summary(direct=True)):
+        assert summary["tracked"] == 1 and summary["counts"] == {"up": 0, "flat": 0, "down": 1}
+        assert [m["product_id"] for m in summary["fallers"]] == [desktop.pk]
+        assert summary["index"] and all(n == 1 for _d, _v, n in summary["index"])
+        assert summary["scope"] == "PC 관련 카테고리(데스크톱·노트북·CPU·그래픽카드) 기준"
+    _assert_same_summary(compute_market_summary(), compute_market_summary(direct=True))
+
+    # the sofa's price of the same day again, cheaper still: the incremental refresh skips it too
+    with django_capture_on_commit_callbacks(execute=True):
+        record_prices([PriceRow(sofa.pk, END, 100_000)])
+    refresh_market_rollups()
+    assert list(ProductWindow.objects.values_list("product_id", flat=True)) == [desktop.pk]
+    assert [m["product_id"] for m in compute_market_summary()["fallers"]] == [desktop.pk]
