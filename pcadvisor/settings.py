@@ -248,6 +248,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Two "kind" fields with different choices: name both enums instead of a hashed suffix.
+    "ENUM_NAME_OVERRIDES": {
+        "CategoryKindEnum": "catalog.models.CategoryKind",
+        "PricedKindEnum": ["desktop", "laptop"],
+    },
 }
 
 # --------------------------------------------------------------------------- Danawa crawler
