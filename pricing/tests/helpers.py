@@ -18,7 +18,7 @@ BRANDS = ["삼성전자", "LG전자", "한성컴퓨터", "주연테크"]
 def tiny_config(**overrides: object) -> TrainConfig:
     """Reference hyper-parameters, but few epochs, few trees and a tiny image backbone."""
     values = {"max_epochs": 3, "patience": 2, "gbm_estimators": 40, "backbone": "test_efficientnet",
-              "lr": 1e-3, "min_rows": 20}  # fmt: skip
+              "lr": 1e-3, "min_rows": 20, "workers": 1}  # fmt: skip
     values.update(overrides)
     return TrainConfig(**values)
 

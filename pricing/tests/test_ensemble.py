@@ -111,3 +111,19 @@ def test_it_refuses_an_artifact_of_another_format_version(
     torch.save(payload, path)
     with pytest.raises(ValueError, match="형식 버전"):
         FairPriceEnsemble.load(path)
+
+
+def test_members_trained_in_worker_processes_match_members_trained_in_process() -> None:
+    records = synthetic_records(120, seed=11)
+    steps: list[tuple[str, int, int]] = []
+    config = tiny_config(use_images=False, members=("v1", "v3"))
+    serial = train_ensemble(records, config)
+    parallel = train_ensemble(records, tiny_config(use_images=False, members=("v1", "v3"),
+                                                   workers=2),
+                              progress=lambda *step: steps.append(step))  # fmt: skip
+    data = serial.dataset(records[:20], None)
+    a, b = serial.member_predictions(data), parallel.member_predictions(data)
+    for key in ("v1", "v3"):
+        np.testing.assert_allclose(a[key], b[key], rtol=1e-5)
+    train_steps = [s for s in steps if s[0] == "train"]
+    assert train_steps[-1][1:] == (2 * config.max_epochs, 2 * config.max_epochs)
