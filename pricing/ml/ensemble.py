@@ -32,7 +32,7 @@ from pricing.ml.network import MEMBER_BY_KEY, MEMBERS, build_network
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-BASE_SCALE = 1_000_000.0  # Base member regresses price in millions of won (Huber delta = 1M원)
+BASE_SCALE = 1_000_000.0  # Base's scale when all training prices are equal (no spread)
 MIN_PRICE = 1_000.0
 MIN_BAND_ROWS = 20  # fewer validation rows in a band than this: keep the default weights
 MIN_CONFORMAL_ROWS = 30
@@ -421,15 +421,18 @@ def _tensors(data: Dataset) -> tuple:
 
 
 def _to_target(y: np.ndarray, meta: dict[str, float]) -> np.ndarray:
+    """Standardised target: (log price - mean) / std for the log members, (price - mean) / std
+    for Base, so Huber's delta = 1 means one standard deviation whatever the catalog's prices
+    (artifacts from before standardisation carry no "log_scale"/"mean" and load unchanged)."""
     if meta["log_target"]:
-        return np.log(y) - meta["offset"]
-    return y / meta["scale"]
+        return (np.log(y) - meta["offset"]) / meta.get("log_scale", 1.0)
+    return (y - meta.get("mean", 0.0)) / meta["scale"]
 
 
 def _from_target(raw: np.ndarray, meta: dict[str, float]) -> np.ndarray:
     if meta["log_target"]:
-        return np.exp(np.clip(raw + meta["offset"], 0, 25))
-    return np.maximum(raw * meta["scale"], MIN_PRICE)
+        return np.exp(np.clip(raw * meta.get("log_scale", 1.0) + meta["offset"], 0, 25))
+    return np.maximum(raw * meta["scale"] + meta.get("mean", 0.0), MIN_PRICE)
 
 
 def _train_member(
@@ -451,10 +454,13 @@ def _train_member(
         torch.set_num_threads(1)
     # A stable per-member seed (``hash(str)`` changes from process to process).
     torch.manual_seed(config.seed + zlib.crc32(key.encode()) % 1000)
+    logs = np.log(train.y)
     meta = {
         "log_target": member.log_target,
-        "offset": float(np.mean(np.log(train.y))),
-        "scale": BASE_SCALE,
+        "offset": float(np.mean(logs)),
+        "log_scale": float(np.std(logs)) if np.std(logs) > 1e-6 else 1.0,
+        "mean": float(np.mean(train.y)),
+        "scale": float(np.std(train.y)) if np.std(train.y) > 0 else BASE_SCALE,
     }
     net = build_network(encoder.width, image_dim, encoder.manufacturer_count, member).to(device)
     # The fused AdamW kernel (same update rule) takes ~1/3 of the foreach step time on CPU,
