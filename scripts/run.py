@@ -51,15 +51,19 @@ def main() -> int:
         children.append(subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
 
     celery = [PY, "-m", "celery", "-A", "pcadvisor"]
-    spawn(
-        "worker", [*celery, "worker", "-Q", "default,crawl,ml", "--concurrency", "2", "-l", "info"]
-    )
+    worker = [*celery, "worker", "-l", "info"]
+    spawn("worker", [*worker, "-Q", "default,crawl", "--concurrency", "2", "-n", "main@%h"])
+    # The ml queue gets its own solo-pool worker: training starts worker processes of its own,
+    # which the daemonic children of a prefork pool may not do.
+    spawn("worker-ml", [*worker, "-Q", "ml", "--pool", "solo", "-n", "ml@%h"])
     spawn("beat", [*celery, "beat", "-l", "info", "--pidfile", str(var / "beat.pid")])
     web = [
         PY, "-m", "gunicorn", "pcadvisor.wsgi:application",
         "--bind", f"{args.host}:{args.port}", "--workers", "2", "--threads", "4",
         "--access-logfile", "-", "--timeout", "120",
     ]  # fmt: skip
+    if not args.no_demo:
+        manage("train_pricing", "--queue-if-missing")  # the demo gets fair prices in the background
     print(f"== serving http://{args.host}:{args.port}  (Ctrl-C to stop)", flush=True)
     web_proc = subprocess.Popen(web, cwd=ROOT)
     children.append(web_proc)

@@ -152,3 +152,23 @@ def test_refresh_task_updates_the_stored_prediction(active_model, priced_catalog
     pred = PricePrediction.objects.get(product=product, model=active_model)
     assert pred.listed_price == 123_000
     assert pred.deal_percent is not None
+
+
+def test_the_run_command_queues_training_only_when_there_is_no_model(
+    monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.management import call_command
+
+    from pricing.tasks import train_pricing_model
+
+    sent = []
+    monkeypatch.setattr(train_pricing_model, "delay", lambda **kw: sent.append(kw) or _Result())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("train_pricing", "--queue-if-missing")
+        call_command("train_pricing", "--queue-if-missing")  # one run is queued already
+    assert TrainingRun.objects.count() == 1
+    assert len(sent) == 1
+
+
+class _Result:
+    id = "fake"

@@ -7,8 +7,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pricing.ml.ensemble import TrainConfig, TrainingError
-from pricing.models import TrainingRun
-from pricing.services import TRAIN_KINDS, train_model
+from pricing.models import PricingModel, RunStatus, TrainingRun
+from pricing.services import TRAIN_KINDS, queue_training, train_model
 
 
 class Command(BaseCommand):
@@ -20,8 +20,16 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--no-images", action="store_true", help="이미지 분기를 쓰지 않음")
         parser.add_argument("--no-activate", action="store_true", help="등록만 하고 사용하지 않음")
+        parser.add_argument(
+            "--queue-if-missing",
+            action="store_true",
+            help="사용 중인 모델도 대기/진행 중인 학습도 없을 때만 ml 큐에 학습을 넣고 바로 끝냄",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["queue_if_missing"]:
+            self._queue_if_missing()
+            return
         config = TrainConfig(
             max_epochs=options["epochs"], seed=options["seed"], test_fraction=0.1,
             use_images=not options["no_images"],
@@ -55,3 +63,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"학습 {model.training_seconds:.1f}s, 전체(예측 저장 포함) {time.perf_counter() - started:.1f}s"
         )
+
+    def _queue_if_missing(self) -> None:
+        """The run command's first start: train in the background so the demo gets fair prices."""
+        if PricingModel.objects.active().exists():
+            self.stdout.write("사용 중인 적정가 모델이 있습니다: 학습을 넣지 않습니다.")
+            return
+        if TrainingRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+            self.stdout.write("이미 대기/진행 중인 학습이 있습니다.")
+            return
+        run = queue_training(requested_by="run command")
+        self.stdout.write(f"적정가 모델 학습을 ml 큐에 넣었습니다 (학습 #{run.pk}).")
