@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from catalog.querysets import BenchmarkQuerySet, PriceSnapshotQuerySet, ProductQuerySet
+from pcadvisor.lib.models import ProgressRecord
 
 
 class CategoryKind(models.TextChoices):
@@ -238,7 +239,7 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "실패"
 
 
-class Job(models.Model):
+class Job(ProgressRecord):
     """A crawl or import run: progress while it runs, its report (counts, row errors) after."""
 
     kind = models.CharField("종류", max_length=32, choices=JobKind.choices)
@@ -246,25 +247,12 @@ class Job(models.Model):
         "상태", max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
     params = models.JSONField("입력", default=dict, blank=True)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
     stats = models.JSONField("결과", default=dict, blank=True)
     errors = models.JSONField("오류", default=list, blank=True)
-    celery_task_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(ProgressRecord.Meta):
         verbose_name = "작업"
         verbose_name_plural = "작업"
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
-
-    @property
-    def percent(self) -> int:
-        if not self.progress_total:
-            return 100 if self.status == JobStatus.DONE else 0
-        return min(100, round(100 * self.progress_done / self.progress_total))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from pcadvisor.lib.models import ProgressRecord
 from pricing.querysets import PricePredictionQuerySet, PricingModelQuerySet, TrainingRunQuerySet
 
 
@@ -51,41 +52,28 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", "실패"
 
 
-class TrainingRun(models.Model):
+class TrainingRun(ProgressRecord):
     """A training request and its progress (shown in admin and on the model card)."""
 
     status = models.CharField(
         "상태", max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     stage = models.CharField("단계", max_length=40, blank=True)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
     params = models.JSONField("입력", default=dict, blank=True)
     message = models.TextField("메시지", blank=True)
     model = models.ForeignKey(
         PricingModel, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
     )
-    celery_task_id = models.CharField(max_length=64, blank=True)
     requested_by = models.CharField("요청자", max_length=150, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = TrainingRunQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(ProgressRecord.Meta):
         verbose_name = "모델 학습"
         verbose_name_plural = "모델 학습"
 
     def __str__(self) -> str:
         return f"학습 #{self.pk} ({self.get_status_display()})"
-
-    @property
-    def percent(self) -> int:
-        if not self.progress_total:
-            return 100 if self.status == RunStatus.DONE else 0
-        return min(100, round(100 * self.progress_done / self.progress_total))
 
 
 class PricePrediction(models.Model):
