@@ -21,6 +21,7 @@ from pricing.ml.ensemble import (
     TrainConfig,
     TrainingError,
     band_metrics,
+    fit_gbm,
     grouped_folds,
     load_image_features,
     train_ensemble,
@@ -121,13 +122,12 @@ def cross_validate(
         fair, bands = ensemble.combine(member)
         lo, hi = ensemble.interval(fair, bands)
         if "gbm" not in member:
-            from pricing.ml.gbm import TreeEnsemble
-
-            gbm = TreeEnsemble.fit(
+            gbm = fit_gbm(
+                ensemble.encoder,
                 ensemble.encoder.transform(train_records),
-                np.log([r.price for r in train_records]),
-                seed=seed + k,
-                n_estimators=config.gbm_estimators,
+                np.asarray([r.price for r in train_records], dtype=np.float64),
+                seed + k,
+                config.gbm_estimators,
             )
             member["gbm"] = np.exp(gbm.predict(data.x))
         baseline, fallbacks = group_median_baseline(train_records, test_records)

@@ -37,6 +37,7 @@ GROUP_LABELS: dict[str, str] = {
     "form_factor": "폼팩터",
     "os": "운영체제",
     "name": "상품명 키워드",
+    "anchor": "같은 구성의 시세",
     "image": "제품 이미지",
 }
 MIN_CATEGORY_COUNT = 2
@@ -46,6 +47,11 @@ OTHER = "__other__"
 _TOKEN_SPLIT = re.compile(r"[\s/()\[\],+]+")
 _INTEGRATED = re.compile(r"^(?:Intel (?:UHD|HD|Iris)|Radeon (?:Vega \d|\d{3}M)|Apple)")
 _SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?(?:GB|TB|MB|G|T)$", re.I)
+# Anchor levels: the going price of the same CPU+GPU(+VRAM) configuration, then of the same
+# CPU+GPU at any VRAM. Each training price counts at most this far (in log price) from its key's
+# median, so one listing left at a placeholder price cannot drag its key's anchor.
+ANCHOR_LEVELS = ("fine", "coarse")
+ANCHOR_CLIP = 0.5
 
 
 @dataclass
@@ -99,6 +105,12 @@ class SpecRecord:
     def has_image(self) -> bool:
         return bool(self.image_sha256)
 
+    def anchor_key(self, level: str) -> str:
+        """The configuration whose going price anchors this record's estimate."""
+        if level == "fine":
+            return self.cpu_gpu_key
+        return f"{self.kind}|{self.cpu_model.lower()}|{self.gpu_model.lower()}"
+
 
 def name_tokens(name: str) -> list[str]:
     """Upper-cased words of a product name (sizes like "16GB" are left to the size features)."""
@@ -143,10 +155,17 @@ class SpecEncoder:
         self.mean: list[float] = []
         self.std: list[float] = []
         self.reference: list[float] = []
+        # Anchors (see ``_anchor``): {level: {key: [sum of clipped log prices, count]}} over the
+        # training rows, and the same per (key, group) so a training row's own group can be left
+        # out. Encoders saved before anchors existed have none and produce no anchor columns.
+        self.use_anchors = False
+        self.anchor_center = 0.0
+        self.anchors: dict[str, dict[str, list[float]]] = {}
+        self.anchor_groups: dict[str, dict[str, list[float]]] = {}
 
     # ------------------------------------------------------------------ fitting
 
-    def fit(self, records: list[SpecRecord]) -> SpecEncoder:
+    def fit(self, records: list[SpecRecord], anchors: bool = True) -> SpecEncoder:
         def vocab(values: Iterable[str]) -> list[str]:
             counts = Counter(v for v in values if v)
             return sorted(v for v, n in counts.items() if n >= MIN_CATEGORY_COUNT)
@@ -159,6 +178,7 @@ class SpecEncoder:
         common = [t for t, n in tokens.most_common() if n >= MIN_TOKEN_COUNT]
         # A token present in (nearly) every row carries no information.
         self.tokens = sorted(t for t in common if tokens[t] < 0.95 * len(records))[:MAX_TOKENS]
+        self._fit_anchors(records if anchors else [])
         raw = self._raw(records)
         numeric = len(self.NUMERIC)
         mean = raw[:, :numeric].mean(axis=0)
@@ -174,10 +194,57 @@ class SpecEncoder:
                 block = encoded[:, start:stop]
                 values, counts = np.unique(block, axis=0, return_counts=True)
                 ref[start:stop] = values[int(np.argmax(counts))]
-            elif group == "name":
+            elif group in {"name", "anchor"}:
+                # No keyword / no same-configuration price: the estimate from specs alone.
                 ref[start:stop] = 0.0
         self.reference = [float(v) for v in ref]
         return self
+
+    def _fit_anchors(self, records: list[SpecRecord]) -> None:
+        priced = [r for r in records if r.price and r.price > 0]
+        self.use_anchors = bool(priced)
+        self.anchors, self.anchor_groups = {}, {}
+        if not priced:
+            return
+        logs = np.log([float(r.price) for r in priced])
+        self.anchor_center = float(np.median(logs))
+        for level in ANCHOR_LEVELS:
+            by_key: dict[str, list[float]] = {}
+            for r, value in zip(priced, logs, strict=True):
+                by_key.setdefault(r.anchor_key(level), []).append(float(value))
+            medians = {k: float(np.median(v)) for k, v in by_key.items()}
+            table: dict[str, list[float]] = {}
+            groups: dict[str, list[float]] = {}
+            for r, value in zip(priced, logs, strict=True):
+                key = r.anchor_key(level)
+                m = medians[key]
+                clipped = min(max(float(value), m - ANCHOR_CLIP), m + ANCHOR_CLIP)
+                for target, k in ((table, key), (groups, f"{key}\x1f{r.group_key}")):
+                    cell = target.setdefault(k, [0.0, 0.0])
+                    cell[0] += clipped
+                    cell[1] += 1.0
+            self.anchors[level] = table
+            self.anchor_groups[level] = groups
+
+    def _anchor(self, record: SpecRecord, level: str) -> tuple[float, float]:
+        """(mean clipped log price - centre, log2(1 + count)) of the training rows sharing this
+        record's anchor key, its own group left out (a training row never sees its own price,
+        as a held-out row would not); (0, 0) when no other row shares the key."""
+        key = record.anchor_key(level)
+        total, count = self.anchors.get(level, {}).get(key, (0.0, 0.0))
+        own = self.anchor_groups.get(level, {}).get(f"{key}\x1f{record.group_key}")
+        if own:
+            total, count = total - own[0], count - own[1]
+        if count < 0.5:
+            return 0.0, 0.0
+        return total / count - self.anchor_center, math.log2(1.0 + count)
+
+    def anchor_columns(self) -> dict[str, tuple[int, int]] | None:
+        """{level: (value column, count column)} in the encoded matrix, or None without anchors."""
+        if not self.use_anchors:
+            return None
+        names = {name: i for i, (_g, name) in enumerate(self.columns)}
+        return {lv: (names[f"anc:{lv}"], names[f"anc:{lv}_n"]) for lv in ANCHOR_LEVELS}
 
     # ------------------------------------------------------------------ layout
 
@@ -189,6 +256,9 @@ class SpecEncoder:
         cols += [("form_factor", f"form:{f}") for f in [*self.form_factors, OTHER]]
         cols += [("os", f"os:{o}") for o in [*self.oses, OTHER]]
         cols += [("name", f"tok:{t}") for t in self.tokens]
+        if self.use_anchors:
+            for level in ANCHOR_LEVELS:
+                cols += [("anchor", f"anc:{level}"), ("anchor", f"anc:{level}_n")]
         return cols
 
     @property
@@ -244,6 +314,9 @@ class SpecEncoder:
                 if t in token_index:
                     toks[token_index[t]] = 1.0
             row += toks
+            if self.use_anchors:
+                for level in ANCHOR_LEVELS:
+                    row += self._anchor(r, level)
             rows.append(row)
         return np.asarray(rows, dtype=np.float32).reshape(len(records), -1)
 
@@ -260,23 +333,32 @@ class SpecEncoder:
 
     # ------------------------------------------------------------------ (de)serialisation
 
-    def state(self) -> dict[str, list]:
-        return {
-            "manufacturers": self.manufacturers,
-            "kinds": self.kinds,
-            "form_factors": self.form_factors,
-            "oses": self.oses,
-            "tokens": self.tokens,
-            "mean": self.mean,
-            "std": self.std,
-            "reference": self.reference,
-        }
+    LIST_STATE = ("manufacturers", "kinds", "form_factors", "oses", "tokens", "mean", "std",
+                  "reference")  # fmt: skip
+
+    def state(self) -> dict[str, object]:
+        out: dict[str, object] = {key: getattr(self, key) for key in self.LIST_STATE}
+        if self.use_anchors:
+            out |= {
+                "use_anchors": True,
+                "anchor_center": self.anchor_center,
+                "anchors": self.anchors,
+                "anchor_groups": self.anchor_groups,
+            }
+        return out
 
     @classmethod
-    def from_state(cls, state: dict[str, list]) -> SpecEncoder:
+    def from_state(cls, state: dict[str, object]) -> SpecEncoder:
         encoder = cls()
-        for key, value in state.items():
-            setattr(encoder, key, list(value))
+        for key in cls.LIST_STATE:
+            setattr(encoder, key, list(state[key]))
+        if state.get("use_anchors"):
+            encoder.use_anchors = True
+            encoder.anchor_center = float(state["anchor_center"])
+            encoder.anchors = {lv: {k: list(v) for k, v in t.items()}
+                               for lv, t in state["anchors"].items()}  # fmt: skip
+            encoder.anchor_groups = {lv: {k: list(v) for k, v in t.items()}
+                                     for lv, t in state["anchor_groups"].items()}  # fmt: skip
         return encoder
 
 
