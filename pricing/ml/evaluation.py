@@ -77,6 +77,22 @@ def group_median_baseline(
     return np.asarray(out, dtype=np.float64), fallbacks
 
 
+def peer_median_floor(records: list[SpecRecord]) -> tuple[float, int]:
+    """(MAPE, rows) of predicting each row by the median price of every *other* row with the same
+    CPU+GPU(+VRAM): the same card from another distributor included, which grouped CV forbids.
+    Not a fair baseline but a yardstick of listing noise: how far prices scatter around their
+    configuration's going price. Rows alone in their configuration are left out."""
+    by_key: dict[str, list[int]] = {}
+    for i, r in enumerate(records):
+        by_key.setdefault(r.cpu_gpu_key, []).append(i)
+    errors = []
+    for i, r in enumerate(records):
+        others = [records[j].price for j in by_key[r.cpu_gpu_key] if j != i]
+        if others and r.price:
+            errors.append(abs(statistics.median(others) - r.price) / r.price)
+    return (float(np.mean(errors)) if errors else float("nan")), len(errors)
+
+
 def cross_validate(
     records: list[SpecRecord],
     folds: int = 5,

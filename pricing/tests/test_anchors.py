@@ -117,3 +117,14 @@ def test_anchored_member_round_trips_and_old_plain_boosters_still_load() -> None
     )
     assert old_encoder.anchor_columns() is None
     assert old_encoder.width == encoder.width - 4
+
+
+def test_peer_median_floor_predicts_each_row_by_the_other_rows_of_its_configuration() -> None:
+    from pricing.ml.evaluation import peer_median_floor
+
+    rows = [card("a", "RTX 3060", "A", 100), card("b", "RTX 3060", "B", 200),
+            card("c", "RTX 3060", "C", 400), card("d", "RTX 3070", "A", 999)]  # fmt: skip
+    mape, n = peer_median_floor(rows)
+    # a: median(200, 400) = 300 -> 2.0; b: 250 -> 0.25; c: 150 -> 0.625; d has no peer.
+    assert n == 3
+    assert abs(mape - (2.0 + 0.25 + 0.625) / 3) < 1e-9

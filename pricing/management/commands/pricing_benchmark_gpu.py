@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pricing.management.commands.evaluate_pricing import write_report
 from pricing.ml.ensemble import TrainConfig, TrainingError
-from pricing.ml.evaluation import cross_validate
+from pricing.ml.evaluation import cross_validate, peer_median_floor
 from pricing.ml.features import records_from_csv
 from pricing.ml.gpu_snapshot import (
     SnapshotError,
@@ -67,6 +67,11 @@ class Command(BaseCommand):
         records, errors = records_from_csv(out, matcher)
         scored = sum(1 for r in records if r.gpu_score)
         self.stdout.write(f"PassMark 점수 매칭 {scored}/{len(records)}개 (2022년 이후 칩셋은 없음)")
+        floor, floor_rows = peer_median_floor(records)
+        self.stdout.write(
+            f"잡음 기준: 같은 칩셋+VRAM의 다른 모든 카드(같은 카드의 다른 유통사 포함) 중앙값으로 "
+            f"맞히면 MAPE {floor:.3f} ({floor_rows}개 행; 그룹 교차검증에서는 쓸 수 없는 정보)"
+        )
         try:
             report = cross_validate(
                 records, folds=options["folds"], seed=options["seed"],
