@@ -200,6 +200,11 @@ class SpecEncoder:
         self.reference = [float(v) for v in ref]
         return self
 
+    def refit_anchors(self, records: list[SpecRecord]) -> None:
+        """Rebuild the anchor tables from ``records`` (the other columns stay as fitted)."""
+        if self.use_anchors:
+            self._fit_anchors(records)
+
     def _fit_anchors(self, records: list[SpecRecord]) -> None:
         priced = [r for r in records if r.price and r.price > 0]
         self.use_anchors = bool(priced)
