@@ -16,6 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+# The ml queue's worker: one task thread (see main()).
+ML_POOL = {"pool": "threads", "concurrency": 1}
 
 
 def manage(*args: str) -> None:
@@ -53,9 +55,12 @@ def main() -> int:
     celery = [PY, "-m", "celery", "-A", "pcadvisor"]
     worker = [*celery, "worker", "-l", "info"]
     spawn("worker", [*worker, "-Q", "default,crawl", "--concurrency", "2", "-n", "main@%h"])
-    # The ml queue gets its own solo-pool worker: training starts worker processes of its own,
-    # which the daemonic children of a prefork pool may not do.
-    spawn("worker-ml", [*worker, "-Q", "ml", "--pool", "solo", "-n", "ml@%h"])
+    # The ml queue gets its own worker with one task thread: training starts worker processes
+    # of its own, which the daemonic children of a prefork pool may not do, and the worker's
+    # main thread keeps answering /healthz pings while a training run takes minutes (a solo
+    # pool cannot).
+    pool = ["--pool", ML_POOL["pool"], "--concurrency", str(ML_POOL["concurrency"])]
+    spawn("worker-ml", [*worker, "-Q", "ml", *pool, "-n", "ml@%h"])
     spawn("beat", [*celery, "beat", "-l", "info", "--pidfile", str(var / "beat.pid")])
     web = [
         PY, "-m", "gunicorn", "pcadvisor.wsgi:application",
