@@ -20,7 +20,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.utils import timezone
@@ -61,6 +61,10 @@ IMAGE_SUFFIXES = {
 # Query parameters that change the rendition of a picture, not the picture (list pages ask for
 # 130x130, product pages for 360x360).
 RENDITION_PARAMS = frozenset({"shrink"})
+# The rendition downloaded: list pages name a 130×130 thumbnail, product pages 360×360, and the
+# image CDN renders the size ``shrink`` asks for. The fair-price backbone looks at 260 px, image
+# search at 224 px, and the product page shows more than a thumbnail.
+IMAGE_RENDITION = (500, 500)
 
 
 @dataclass
@@ -347,6 +351,28 @@ def same_image(a: str, b: str) -> bool:
     return bool(a) and bool(b) and key(a) == key(b)
 
 
+def download_address(url: str) -> str:
+    """``url`` asking for the ``IMAGE_RENDITION`` rendition when it names a smaller one
+    (the recorded ``image_source`` stays the page's address: ``same_image`` ignores renditions)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    want = f"{IMAGE_RENDITION[0]}:{IMAGE_RENDITION[1]}"
+    changed = False
+    for i, (key, value) in enumerate(query):
+        if key != "shrink":
+            continue
+        try:
+            width = int(value.split(":")[0])
+        except ValueError:
+            width = 0
+        if width < IMAGE_RENDITION[0]:
+            query[i] = (key, want)
+            changed = True
+    if not changed:
+        return url
+    return urlunsplit(parts._replace(query=urlencode(query, safe=":")))
+
+
 def _image_plan(stored: _StoredImage | None, url: str) -> tuple[str, bool]:
     """(image_source to write with the product, whether to download ``url``).
 
@@ -372,7 +398,9 @@ def _image_suffix(content_type: str, url: str) -> str:
 def _download_image(report: CrawlReport, client: DanawaClient, product: Product, url: str) -> None:
     """Download and store one product image; a failure is reported and nothing else."""
     try:
-        download = client.fetch_bytes(url, max_bytes=MAX_IMAGE_BYTES, accept=("image/",))
+        download = client.fetch_bytes(
+            download_address(url), max_bytes=MAX_IMAGE_BYTES, accept=("image/",)
+        )
         store_product_image(
             product,
             download.content,

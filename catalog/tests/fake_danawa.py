@@ -459,10 +459,20 @@ class FakeDanawa:
                 return self._faults[key].popleft()
             return self._always.get(key)
 
-    def image(self, pcode: str) -> bytes:
-        """The JPEG the server sends for ``pcode``'s image (its current version)."""
+    def image(self, pcode: str, shrink: str | None = None) -> bytes:
+        """The JPEG the server sends for ``pcode``'s image (its current version) at the size
+        ``shrink=W:H`` asks for (default: the rendition the crawler asks for; none: 600 px)."""
+        from catalog.danawa.crawler import IMAGE_RENDITION
+
         product = self.product(pcode)
-        return jpeg_bytes(pcode, product.image_version)
+        if shrink is None:
+            size = IMAGE_RENDITION[0]
+        else:
+            try:
+                size = max(8, min(600, int(shrink.split(":")[0])))
+            except ValueError:
+                size = 600
+        return jpeg_bytes(pcode, product.image_version, size=size)
 
     def _route(
         self, method: str, path: str, query: dict, form: dict
@@ -491,7 +501,8 @@ class FakeDanawa:
         if image:
             pcode = image.group(1)
             known = any(p.pcode == pcode for p in self.products)
-            return f"image:{pcode}", self.image(pcode) if known else None
+            shrink = (query.get("shrink") or ["600:600"])[0]
+            return f"image:{pcode}", self.image(pcode, shrink) if known else None
         return f"other:{path}", None
 
 

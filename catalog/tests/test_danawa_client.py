@@ -335,7 +335,7 @@ def test_fetch_bytes_downloads_an_image_from_img_danawa_com(fake_danawa: FakeDan
 
     assert download.url == f"https:{LG_IMAGE}"
     assert download.content_type == "image/jpeg"
-    assert download.content == fake_danawa.image("20157388")
+    assert download.content == fake_danawa.image("20157388", "130:130")
     (robots, image) = fake_danawa.log
     assert (robots.key, robots.host) == ("robots", "img.danawa.com")
     assert (image.key, image.host) == ("image:20157388", "img.danawa.com")
@@ -398,7 +398,7 @@ def test_a_download_larger_than_the_limit_is_abandoned(
 
 
 def test_a_download_within_the_limit_is_accepted_to_the_byte(fake_danawa: FakeDanawa) -> None:
-    size = len(fake_danawa.image("20157388"))
+    size = len(fake_danawa.image("20157388", "130:130"))
 
     download = fake_danawa.client().fetch_bytes(LG_IMAGE, max_bytes=size)
 
@@ -412,7 +412,7 @@ def test_a_download_cut_short_is_retried(fake_danawa: FakeDanawa) -> None:
 
     download = fake_danawa.client().fetch_bytes(LG_IMAGE)
 
-    assert download.content == fake_danawa.image("20157388")
+    assert download.content == fake_danawa.image("20157388", "130:130")
     assert [r.fault for r in fake_danawa.requests_for("image:20157388")] == [
         "truncated_body", "status", "",
     ]  # fmt: skip

@@ -604,3 +604,27 @@ def test_the_schedule_migration_creates_one_daily_beat_task_and_its_reverse_remo
     migration.delete_schedule(django_apps, None)
 
     assert not PeriodicTask.objects.filter(task="catalog.tasks.crawl_daily_prices").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_crawl_stores_a_larger_rendition_than_the_list_pages_thumbnail(
+    fake_danawa: FakeDanawa,
+) -> None:
+    from PIL import Image
+
+    from catalog.danawa.crawler import IMAGE_RENDITION, download_address
+
+    crawl_category(BRAND_PC, client=fake_danawa.client())
+    queries = [r.query for r in fake_danawa.log if r.key.startswith("image:")]
+    assert queries and all("shrink=500:500" in q for q in queries)
+    product = Product.objects.get(pcode="20157388")
+    with product.image.open("rb") as stored:
+        assert Image.open(stored).size == IMAGE_RENDITION
+    # The recorded address stays the page's, so the next crawl sees the same picture.
+    assert "shrink=130:130" in product.image_source
+    assert download_address("https://img.danawa.com/a_1.jpg?shrink=130:130&_v=2") == (
+        "https://img.danawa.com/a_1.jpg?shrink=500:500&_v=2"
+    )
+    big = "https://img.danawa.com/a_1.jpg?shrink=800:800"
+    assert download_address(big) == big  # never asks for less than the page names
+    assert download_address("https://img.danawa.com/a_1.jpg") == "https://img.danawa.com/a_1.jpg"
