@@ -31,6 +31,7 @@ from pricing.ml.features import (
     GROUP_LABELS,
     SpecEncoder,
     SpecRecord,
+    blank_columns,
     price_band,
 )
 from pricing.ml.gbm import AnchoredTrees
@@ -104,11 +105,7 @@ class Dataset:
 
     @property
     def network_x(self) -> np.ndarray:
-        if not self.hidden:
-            return self.x
-        out = np.array(self.x, dtype=np.float32, copy=True)
-        out[:, list(self.hidden)] = 0.0
-        return out
+        return blank_columns(self.x, self.hidden)
 
     def __len__(self) -> int:
         return len(self.y)

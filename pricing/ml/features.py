@@ -131,6 +131,16 @@ def _log1p(value: float | None) -> float:
     return math.log1p(float(value)) if value else 0.0
 
 
+def blank_columns(x: np.ndarray, columns: Iterable[int]) -> np.ndarray:
+    """A copy of ``x`` with ``columns`` set to zero (``x`` itself when there are none)."""
+    columns = list(columns)
+    if not columns:
+        return x
+    out = np.array(x, copy=True)
+    out[:, columns] = 0.0
+    return out
+
+
 class SpecEncoder:
     """Records -> float32 matrix with named column groups (fitted on training rows only)."""
 

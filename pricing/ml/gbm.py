@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from pricing.ml.features import blank_columns
+
 GBM_PARAMS = {
     "n_estimators": 400,
     "learning_rate": 0.05,
@@ -159,12 +161,13 @@ class AnchoredTrees:
         seed: int = 0,
         n_estimators: int = GBM_PARAMS["n_estimators"],
     ) -> AnchoredTrees:
-        model = cls(None, None, anchor_cols, center)  # type: ignore[arg-type]
-        spec = TreeEnsemble.fit(model._specs_only(x), y, seed=seed, n_estimators=n_estimators)
-        model.spec = spec
+        cols = [c for pair in anchor_cols or [] for c in pair]
+        specs_x = blank_columns(x, cols)
+        spec = TreeEnsemble.fit(specs_x, y, seed=seed, n_estimators=n_estimators)
+        model = cls(spec, None, anchor_cols, center)
         if not model.anchor_cols:
             return model
-        base = model._base(x, spec.predict(model._specs_only(x)))
+        base = model._base(x, model.spec.predict(specs_x))
         model.resid = TreeEnsemble.fit(
             np.hstack([x, base[:, None]]),
             y - base,
@@ -176,12 +179,7 @@ class AnchoredTrees:
 
     def _specs_only(self, x: np.ndarray) -> np.ndarray:
         """``x`` with the anchor columns blanked: the spec trees judge by specs alone."""
-        if not self.anchor_cols:
-            return x
-        out = np.array(x, dtype=np.float64, copy=True)
-        for pair in self.anchor_cols:
-            out[:, list(pair)] = 0.0
-        return out
+        return blank_columns(x, [c for pair in self.anchor_cols for c in pair])
 
     def _base(self, x: np.ndarray, spec_pred: np.ndarray) -> np.ndarray:
         """The finest available anchor, shrunk towards the spec trees' estimate."""
