@@ -7,7 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from catalog.querysets import BenchmarkQuerySet, PriceSnapshotQuerySet, ProductQuerySet
+from catalog.querysets import (
+    BenchmarkQuerySet,
+    CategoryQuerySet,
+    PriceSnapshotQuerySet,
+    ProductQuerySet,
+)
 from pcadvisor.lib.models import ProgressRecord
 
 
@@ -16,7 +21,20 @@ class CategoryKind(models.TextChoices):
     CPU = "cpu", "CPU"
     GPU = "gpu", "그래픽카드"
     LAPTOP = "laptop", "노트북"
-    OTHER = "other", "기타"
+    PART = "part", "PC 부품"
+    # Not a PC or a PC part (the demo's sofas, jackets, shoes): kept for image search only, out
+    # of the PC catalog's lists, counts, fair price, forecasts and recommendations.
+    OTHER = "other", "PC 외 상품"
+
+
+# The kinds the PC features (catalog lists, fair price, forecasts, market) cover.
+PC_KINDS: tuple[str, ...] = (
+    CategoryKind.DESKTOP,
+    CategoryKind.LAPTOP,
+    CategoryKind.CPU,
+    CategoryKind.GPU,
+    CategoryKind.PART,
+)
 
 
 class Category(models.Model):
@@ -28,6 +46,8 @@ class Category(models.Model):
         "종류", max_length=16, choices=CategoryKind.choices, default=CategoryKind.OTHER
     )
 
+    objects = CategoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = "카테고리"
@@ -35,6 +55,11 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_pc(self) -> bool:
+        """A PC or PC-part category (see ``PC_KINDS``); the others exist for image search."""
+        return self.kind in PC_KINDS
 
 
 class Manufacturer(models.Model):

@@ -8,7 +8,23 @@ from django.db import models
 from django.db.models import Avg, Count, Max, Min, Q
 
 
+def _pc_kinds() -> tuple[str, ...]:
+    from catalog.models import PC_KINDS
+
+    return PC_KINDS
+
+
+class CategoryQuerySet(models.QuerySet):
+    def pc(self) -> CategoryQuerySet:
+        """PC and PC-part categories only (no sofas, jackets or shoes)."""
+        return self.filter(kind__in=_pc_kinds())
+
+
 class ProductQuerySet(models.QuerySet):
+    def pc(self) -> ProductQuerySet:
+        """Products of PC and PC-part categories (see ``catalog.models.PC_KINDS``)."""
+        return self.filter(category__kind__in=_pc_kinds())
+
     def active(self) -> ProductQuerySet:
         return self.filter(is_active=True, merged_into__isnull=True)
 

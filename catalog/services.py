@@ -43,14 +43,14 @@ KNOWN_CATEGORIES: dict[str, tuple[str, str]] = {
     "112753": ("그래픽카드", CategoryKind.GPU),
     "112758": ("노트북", CategoryKind.LAPTOP),
     "112766": ("일체형PC", CategoryKind.DESKTOP),
-    "112752": ("RAM", CategoryKind.OTHER),
-    "112751": ("메인보드", CategoryKind.OTHER),
-    "112760": ("SSD", CategoryKind.OTHER),
-    "112763": ("HDD", CategoryKind.OTHER),
-    "112777": ("파워", CategoryKind.OTHER),
-    "112775": ("케이스", CategoryKind.OTHER),
-    "11236855": ("쿨러", CategoryKind.OTHER),
-    "112757": ("모니터", CategoryKind.OTHER),
+    "112752": ("RAM", CategoryKind.PART),
+    "112751": ("메인보드", CategoryKind.PART),
+    "112760": ("SSD", CategoryKind.PART),
+    "112763": ("HDD", CategoryKind.PART),
+    "112777": ("파워", CategoryKind.PART),
+    "112775": ("케이스", CategoryKind.PART),
+    "11236855": ("쿨러", CategoryKind.PART),
+    "112757": ("모니터", CategoryKind.PART),
 }
 
 # Kinds a user may name in an import file, with the category they land in.
