@@ -10,6 +10,7 @@ from django.urls import reverse
 from catalog.querysets import (
     BenchmarkQuerySet,
     CategoryQuerySet,
+    ManufacturerQuerySet,
     PriceSnapshotQuerySet,
     ProductQuerySet,
 )
@@ -66,6 +67,8 @@ class Manufacturer(models.Model):
     """A brand (삼성전자, MSI, ...). ``name`` is the canonical display name."""
 
     name = models.CharField("이름", max_length=100, unique=True)
+
+    objects = ManufacturerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -20,6 +20,24 @@ class CategoryQuerySet(models.QuerySet):
         return self.filter(kind__in=_pc_kinds())
 
 
+class ManufacturerQuerySet(models.QuerySet):
+    def with_active_products_in(
+        self, category: models.Model | None = None, kind: str | None = None
+    ) -> ManufacturerQuerySet:
+        """Brands with active products in ``category``, else of ``kind``, else in the PC
+        categories (the catalog's manufacturer menu), by name."""
+        from catalog.models import Product
+
+        products = Product.objects.active()
+        if category is not None:
+            products = products.filter(category=category)
+        elif kind:
+            products = products.of_kind(kind)
+        else:
+            products = products.pc()
+        return self.filter(pk__in=products.values("manufacturer_id")).order_by("name")
+
+
 class ProductQuerySet(models.QuerySet):
     def pc(self) -> ProductQuerySet:
         """Products of PC and PC-part categories (see ``catalog.models.PC_KINDS``)."""

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 
 from catalog.filters import PriceHistoryForm, ProductFilter
 from catalog.history import load_price_history
-from catalog.models import Category, Manufacturer, PriceSnapshot, Product
+from catalog.models import PriceSnapshot, Product
 from catalog.panels import render_product_panels
 from pcadvisor.lib.charts import line_chart_svg
 
@@ -52,15 +52,11 @@ def product_list(request: HttpRequest) -> HttpResponse:
         "values": request.GET,
         "page": page,
         "products": page.object_list,
-        "categories": Category.objects.order_by("name"),
-        "manufacturers": Manufacturer.objects.order_by("name"),
-        "kinds": ProductFilter.base_filters["kind"].extra["choices"],
-        "orderings": [
-            ("", "이름순"),
-            ("current_price", "낮은 가격순"),
-            ("-current_price", "높은 가격순"),
-            ("-updated_at", "최근 갱신순"),
-        ],
+        # every menu comes from the filterset that reads it back
+        "categories": filterset.category_menu(),
+        "manufacturers": filterset.manufacturer_menu(),
+        "kinds": ProductFilter.kind_choices(request.GET.get("kind", "")),
+        "orderings": ProductFilter.ordering_choices(),
     }
     return render(request, "catalog/product_list.html", context)
 
