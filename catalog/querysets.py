@@ -19,6 +19,10 @@ class CategoryQuerySet(models.QuerySet):
         """PC and PC-part categories only (no sofas, jackets or shoes)."""
         return self.filter(kind__in=_pc_kinds())
 
+    def with_active_products(self) -> CategoryQuerySet:
+        """Categories that have at least one active, unmerged product."""
+        return self.filter(products__is_active=True, products__merged_into__isnull=True).distinct()
+
 
 class ManufacturerQuerySet(models.QuerySet):
     def with_active_products_in(
@@ -69,6 +73,10 @@ class ProductQuerySet(models.QuerySet):
 
 
 class PriceSnapshotQuerySet(models.QuerySet):
+    def pc(self) -> PriceSnapshotQuerySet:
+        """Price rows of PC and PC-part products (see ``catalog.models.PC_KINDS``)."""
+        return self.filter(product__category__kind__in=_pc_kinds())
+
     def for_product(self, product_id: int) -> PriceSnapshotQuerySet:
         return self.filter(product_id=product_id)
 

@@ -6,7 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from catalog.models import Category, PriceSnapshot, Product
+from catalog.models import Product
+from catalog.stats import catalog_counts
 from pcadvisor.health import health_report
 from trends.views import dashboard_context
 
@@ -17,13 +18,16 @@ AREAS = {
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    products = Product.objects.active()
+    """The PC catalog's counts (cached: a home request counts no price rows), the market
+    dashboard and the latest desktops."""
+    counts = catalog_counts()
     context = {
-        "product_count": products.count(),
-        "demo_count": products.filter(is_demo=True).count(),
-        "price_count": PriceSnapshot.objects.count(),
-        "categories": Category.objects.order_by("name"),
-        "latest": products.with_related()
+        "product_count": counts["products"],
+        "demo_count": counts["demo_products"],
+        "price_count": counts["price_rows"],
+        "category_count": counts["categories"],
+        "latest": Product.objects.active()
+        .with_related()
         .of_kind("desktop")
         .filter(current_price__isnull=False)
         .order_by("-current_price_day", "-id")[:8],
