@@ -138,6 +138,16 @@ class ProductFilter(django_filters.FilterSet):
         """The kind menu: the PC kinds, and a non-PC kind only when it is the one chosen."""
         return [(v, lbl) for v, lbl in CategoryKind.choices if v in PC_KINDS or v == selected]
 
+    def labelled_errors(self) -> list[tuple[str, list[str]]]:
+        """The form's errors as (Korean field label, messages); "" for errors of the whole form.
+        The page shows the labels, never the query parameter names."""
+        if not self.is_bound or self.is_valid():
+            return []
+        return [
+            ("" if name == "__all__" else str(self.form.fields[name].label or name), list(errors))
+            for name, errors in self.form.errors.items()
+        ]
+
     def chosen(self, name: str) -> object:
         """A valid filter value as cleaned by the form (``None`` when absent or invalid)."""
         if not self.is_bound or not self.is_valid():

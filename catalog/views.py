@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,6 +15,7 @@ from catalog.history import load_price_history
 from catalog.models import PriceSnapshot, Product
 from catalog.panels import render_product_panels
 from pcadvisor.lib.charts import line_chart_svg
+from pcadvisor.lib.pagination import paginate
 
 PAGE_SIZE = 30
 DEFAULT_HISTORY_DAYS = 365
@@ -45,10 +45,10 @@ SPEC_FIELDS = [
 def product_list(request: HttpRequest) -> HttpResponse:
     """The catalog with the filters of ``ProductFilter`` (the same ones the API takes)."""
     filterset = ProductFilter(request.GET, queryset=Product.objects.active().with_related())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(filterset.qs, request.GET.get("page"), PAGE_SIZE)
     context = {
         "filter": filterset,
-        "form_errors": filterset.form.errors if not filterset.is_valid() else {},
+        "form_errors": filterset.labelled_errors(),
         "values": request.GET,
         "page": page,
         "products": page.object_list,
