@@ -14,6 +14,7 @@ from catalog.querysets import (
     PriceSnapshotQuerySet,
     ProductQuerySet,
 )
+from catalog.validators import danawa_product_pcode, validate_danawa_product_url
 from pcadvisor.lib.models import ProgressRecord
 
 
@@ -140,7 +141,10 @@ class Product(models.Model):
         related_name="products",
         verbose_name="제조사",
     )
-    url = models.URLField("상품 URL", max_length=500, blank=True)
+    # a Danawa product page only: it is shown as "다나와에서 보기"
+    url = models.URLField(
+        "다나와 상품 URL", max_length=500, blank=True, validators=[validate_danawa_product_url]
+    )
     image = models.ImageField("이미지", upload_to="products/%Y/%m/", blank=True)
     image_source = models.CharField("이미지 출처", max_length=500, blank=True)
     image_sha256 = models.CharField("이미지 해시", max_length=64, blank=True, db_index=True)
@@ -206,9 +210,11 @@ class Product(models.Model):
 
     @property
     def danawa_url(self) -> str:
-        return self.url or (
-            f"https://prod.danawa.com/info/?pcode={self.pcode}" if self.pcode.isdigit() else ""
-        )
+        """The Danawa product page: ``url`` when it is one (a row stored before links were
+        checked may hold anything), else the page of a numeric pcode, else ""."""
+        if self.url and danawa_product_pcode(self.url) is not None:
+            return self.url
+        return f"https://prod.danawa.com/info/?pcode={self.pcode}" if self.pcode.isdigit() else ""
 
 
 class PriceSource(models.TextChoices):
