@@ -161,11 +161,21 @@ class Product(models.Model):
     form_factor = models.CharField("폼팩터", max_length=80, blank=True)
 
     cpu_benchmark = models.ForeignKey(
-        CpuBenchmark, on_delete=models.SET_NULL, null=True, blank=True, related_name="products"
+        CpuBenchmark,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name="CPU 벤치마크",
     )
     cpu_match_confidence = models.FloatField("CPU 매칭 신뢰도", null=True, blank=True)
     gpu_benchmark = models.ForeignKey(
-        GpuBenchmark, on_delete=models.SET_NULL, null=True, blank=True, related_name="products"
+        GpuBenchmark,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name="GPU 벤치마크",
     )
     gpu_match_confidence = models.FloatField("GPU 매칭 신뢰도", null=True, blank=True)
     # Set when staff fix a match by hand: re-imports and re-matching leave the match alone.
@@ -186,8 +196,8 @@ class Product(models.Model):
         related_name="merged_from",
         verbose_name="병합 대상",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("등록 일시", auto_now_add=True)
+    updated_at = models.DateTimeField("갱신 일시", auto_now=True)
 
     objects = ProductQuerySet.as_manager()
 
@@ -232,14 +242,16 @@ class PriceSnapshot(models.Model):
     new-product price is ``min(price)`` over the day's rows, served by the unique index alone.
     """
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices")
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="prices", verbose_name="상품"
+    )
     day = models.DateField("날짜")
     variant = models.CharField("구분", max_length=40, blank=True, default="")
     price = models.PositiveIntegerField("가격 (원)")
     source = models.CharField(
         "출처", max_length=16, choices=PriceSource.choices, default=PriceSource.CRAWL
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField("기록 일시", auto_now_add=True)
 
     objects = PriceSnapshotQuerySet.as_manager()
 
@@ -283,6 +295,14 @@ class Job(ProgressRecord):
     params = models.JSONField("입력", default=dict, blank=True)
     stats = models.JSONField("결과", default=dict, blank=True)
     errors = models.JSONField("오류", default=list, blank=True)
+    # ProgressRecord's fields again with Korean names for the admin (that abstract model is
+    # shared with pricing, whose migrations are its own)
+    progress_done = models.PositiveIntegerField("처리한 수", default=0)
+    progress_total = models.PositiveIntegerField("전체 수", default=0)
+    celery_task_id = models.CharField("Celery 작업 ID", max_length=64, blank=True)
+    created_at = models.DateTimeField("만든 일시", auto_now_add=True)
+    started_at = models.DateTimeField("시작 일시", null=True, blank=True)
+    finished_at = models.DateTimeField("끝난 일시", null=True, blank=True)
 
     class Meta(ProgressRecord.Meta):
         verbose_name = "작업"
