@@ -134,9 +134,15 @@ class ProductFilter(django_filters.FilterSet):
         return [("", cls.DEFAULT_ORDERING_LABEL), *((v, lbl) for v, lbl in choices if v != "name")]
 
     @classmethod
-    def kind_choices(cls, selected: str = "") -> list[tuple[str, str]]:
-        """The kind menu: the PC kinds, and a non-PC kind only when it is the one chosen."""
-        return [(v, lbl) for v, lbl in CategoryKind.choices if v in PC_KINDS or v == selected]
+    def kind_choices(cls, categories: list[Category], selected: str = "") -> list[tuple[str, str]]:
+        """The kind menu: the PC kinds of the menu's ``categories`` (so no kind without
+        products), and a non-PC kind only when it is the one chosen."""
+        present = {c.kind for c in categories}
+        return [
+            (v, lbl)
+            for v, lbl in CategoryKind.choices
+            if (v in PC_KINDS and v in present) or v == selected
+        ]
 
     def labelled_errors(self) -> list[tuple[str, list[str]]]:
         """The form's errors as (Korean field label, messages); "" for errors of the whole form.
@@ -155,9 +161,11 @@ class ProductFilter(django_filters.FilterSet):
         return self.form.cleaned_data.get(name) or None
 
     def category_menu(self) -> QuerySet:
-        """The PC categories, and the chosen one even when it is not a PC category."""
+        """The PC categories with active products, and the chosen one even when it is not a
+        PC category (sofas, jackets, shoes are listed only when asked for)."""
         chosen = self.chosen("category")
-        q = Q(kind__in=PC_KINDS) | (Q(pk=chosen.pk) if chosen else Q(pk__in=[]))
+        listed = Category.objects.pc().with_active_products().values("pk")
+        q = Q(pk__in=listed) | (Q(pk=chosen.pk) if chosen else Q(pk__in=[]))
         return Category.objects.filter(q).order_by("name")
 
     def manufacturer_menu(self) -> QuerySet:

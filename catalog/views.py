@@ -46,6 +46,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     """The catalog with the filters of ``ProductFilter`` (the same ones the API takes)."""
     filterset = ProductFilter(request.GET, queryset=Product.objects.active().with_related())
     page = paginate(filterset.qs, request.GET.get("page"), PAGE_SIZE)
+    categories = list(filterset.category_menu())
     context = {
         "filter": filterset,
         "form_errors": filterset.labelled_errors(),
@@ -53,9 +54,9 @@ def product_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "products": page.object_list,
         # every menu comes from the filterset that reads it back
-        "categories": filterset.category_menu(),
+        "categories": categories,
         "manufacturers": filterset.manufacturer_menu(),
-        "kinds": ProductFilter.kind_choices(request.GET.get("kind", "")),
+        "kinds": ProductFilter.kind_choices(categories, request.GET.get("kind", "")),
         "orderings": ProductFilter.ordering_choices(),
     }
     return render(request, "catalog/product_list.html", context)

@@ -211,3 +211,11 @@ def test_a_non_pc_category_stays_reachable_when_it_is_chosen(client) -> None:
     api = client.get("/api/v1/products/", {"category": sofa_cat.code}).json()
     assert [row["id"] for row in api["results"]] == [sofa.pk]
     assert client.get(sofa.get_absolute_url()).status_code == 200
+
+
+def test_the_menus_offer_no_category_or_kind_without_products(client) -> None:
+    ProductFactory(name="게이밍 데스크톱", category=get_category("112756"))
+    get_category("112747")  # CPU: a category with no products yet
+    menus = parse_menus(client.get(LIST_URL).content.decode())
+    assert [label for _v, label in menus.selects["category"]] == ["전체", "브랜드PC"]
+    assert [value for value, _l in menus.selects["kind"]] == ["", "desktop"]
