@@ -42,6 +42,11 @@ logger = logging.getLogger(__name__)
 PRICE_INLINE_LIMIT = 60
 
 
+def won(price: int | None) -> str:
+    """729900 -> "729,900원" (admin lists and forms); "-" when there is no price."""
+    return f"{price:,}원" if price is not None else "-"
+
+
 def enqueue_job(kind: str, task_name: str, params: dict) -> Job:
     """Create a queued Job and, once the transaction commits, send ``catalog.tasks.<task_name>``
     with ``params`` and the job id. The task module is imported only now (not at admin load)."""
@@ -156,13 +161,17 @@ class RecentPricesFormSet(BaseInlineFormSet):
 class PriceSnapshotInline(admin.TabularInline):
     model = PriceSnapshot
     formset = RecentPricesFormSet
-    fields = ["day", "variant", "price", "source", "recorded_at"]
+    fields = ["day", "variant", "price_display", "source", "recorded_at"]
     readonly_fields = fields
     extra = 0
     max_num = 0
     can_delete = False
     show_change_link = False
     verbose_name_plural = f"최근 가격 기록 (최신 {PRICE_INLINE_LIMIT}건)"
+
+    @admin.display(description="가격")
+    def price_display(self, obj: PriceSnapshot) -> str:
+        return won(obj.price)
 
     def has_add_permission(self, request: HttpRequest, obj: Product | None = None) -> bool:
         return False
@@ -191,7 +200,7 @@ class MergeProductsForm(forms.Form):
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = [
-        "name", "pcode", "category", "manufacturer", "current_price", "current_price_day",
+        "name", "pcode", "category", "manufacturer", "price_display", "current_price_day",
         "cpu_benchmark", "gpu_benchmark", "benchmark_match_locked", "is_demo", "is_active",
     ]  # fmt: skip
     list_filter = [
@@ -208,7 +217,7 @@ class ProductAdmin(admin.ModelAdmin):
     list_select_related = ["category", "manufacturer", "cpu_benchmark", "gpu_benchmark"]
     autocomplete_fields = ["cpu_benchmark", "gpu_benchmark", "manufacturer"]
     readonly_fields = [
-        "current_price", "current_price_day", "first_seen", "last_seen", "cpu_match_confidence",
+        "price_display", "current_price_day", "first_seen", "last_seen", "cpu_match_confidence",
         "gpu_match_confidence", "benchmark_match_locked", "merged_into", "image_sha256",
         "created_at", "updated_at", "page_link",
     ]  # fmt: skip
@@ -250,7 +259,7 @@ class ProductAdmin(admin.ModelAdmin):
             "가격·상태",
             {
                 "fields": [
-                    "current_price",
+                    "price_display",
                     "current_price_day",
                     "first_seen",
                     "last_seen",
@@ -267,6 +276,10 @@ class ProductAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["rematch_benchmarks_action", "merge_products_action"]
     show_full_result_count = False
+
+    @admin.display(description="현재 최저가", ordering="current_price")
+    def price_display(self, obj: Product) -> str:
+        return won(obj.current_price)
 
     @admin.display(description="상품 페이지")
     def page_link(self, obj: Product) -> str:
@@ -361,7 +374,7 @@ class PriceSnapshotAdmin(admin.ModelAdmin):
     """Read-only: prices are written by crawls, imports and the API through ``record_prices``
     (which keeps the product's current price in step)."""
 
-    list_display = ["product", "day", "variant", "price", "source", "recorded_at"]
+    list_display = ["product", "day", "variant", "price_display", "source", "recorded_at"]
     list_filter = ["source", "day", "product__category"]
     search_fields = ["product__name", "product__pcode", "variant"]
     list_select_related = ["product"]
@@ -369,6 +382,10 @@ class PriceSnapshotAdmin(admin.ModelAdmin):
     # Newest writes first by primary key: sorting millions of rows by day (no index on day
     # alone, which would slow every import) made this page take seconds.
     ordering = ["-id"]
+
+    @admin.display(description="가격", ordering="price")
+    def price_display(self, obj: PriceSnapshot) -> str:
+        return won(obj.price)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

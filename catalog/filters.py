@@ -9,7 +9,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 
-from catalog.models import Category, CategoryKind, CpuBenchmark, GpuBenchmark, Manufacturer, Product
+from catalog.models import (
+    PC_KINDS,
+    Category,
+    CategoryKind,
+    CpuBenchmark,
+    GpuBenchmark,
+    Manufacturer,
+    Product,
+)
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -96,15 +104,18 @@ class ProductFilter(django_filters.FilterSet):
     gpu = django_filters.CharFilter(method="filter_gpu", label="GPU (이름 일부)")
     q = django_filters.CharFilter(method="filter_text", label="검색어")
     demo = django_filters.BooleanFilter(field_name="is_demo", label="데모 데이터만")
+    # The page's sort menu is rendered from these choices (``ordering_choices``), so the menu
+    # cannot send a value this filter does not take. Descending labels are keyed by the
+    # parameter (``-price``), ascending ones by the model field (django-filter's convention).
     ordering = NullsLastOrderingFilter(
         fields=(("current_price", "price"), ("name", "name"), ("updated_at", "updated")),
         field_labels={
-            "current_price": "가격",
-            "-current_price": "가격 (높은순)",
-            "name": "이름",
-            "-name": "이름 (역순)",
-            "updated_at": "갱신 (오래된순)",
-            "-updated_at": "최근 갱신순",
+            "current_price": "낮은 가격순",
+            "-price": "높은 가격순",
+            "name": "이름순",
+            "-name": "이름 역순",
+            "updated_at": "오래된 갱신순",
+            "-updated": "최근 갱신순",
         },
         label="정렬",
     )
@@ -113,6 +124,64 @@ class ProductFilter(django_filters.FilterSet):
         model = Product
         fields: list[str] = []
         form = ProductFilterForm
+
+    DEFAULT_ORDERING_LABEL = "이름순"
+
+    @classmethod
+    def ordering_choices(cls) -> list[tuple[str, str]]:
+        """The sort menu: "" (the default, by name) and then every value ``ordering`` takes."""
+        choices = list(cls.base_filters["ordering"].extra["choices"])
+        return [("", cls.DEFAULT_ORDERING_LABEL), *((v, lbl) for v, lbl in choices if v != "name")]
+
+    @classmethod
+    def kind_choices(cls, categories: list[Category], selected: str = "") -> list[tuple[str, str]]:
+        """The kind menu: the PC kinds of the menu's ``categories`` (so no kind without
+        products), and a non-PC kind only when it is the one chosen."""
+        present = {c.kind for c in categories}
+        return [
+            (v, lbl)
+            for v, lbl in CategoryKind.choices
+            if (v in PC_KINDS and v in present) or v == selected
+        ]
+
+    def labelled_errors(self) -> list[tuple[str, list[str]]]:
+        """The form's errors as (Korean field label, messages); "" for errors of the whole form.
+        The page shows the labels, never the query parameter names."""
+        if not self.is_bound or self.is_valid():
+            return []
+        return [
+            ("" if name == "__all__" else str(self.form.fields[name].label or name), list(errors))
+            for name, errors in self.form.errors.items()
+        ]
+
+    def chosen(self, name: str) -> object:
+        """A valid filter value as cleaned by the form (``None`` when absent or invalid)."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.form.cleaned_data.get(name) or None
+
+    def category_menu(self) -> QuerySet:
+        """The PC categories with active products, and the chosen one even when it is not a
+        PC category (sofas, jackets, shoes are listed only when asked for)."""
+        chosen = self.chosen("category")
+        listed = Category.objects.pc().with_active_products().values("pk")
+        q = Q(pk__in=listed) | (Q(pk=chosen.pk) if chosen else Q(pk__in=[]))
+        return Category.objects.filter(q).order_by("name")
+
+    def manufacturer_menu(self) -> QuerySet:
+        """The brands with active products in the chosen category, or (none chosen) in the
+        PC categories: sofa makers stay out of the PC catalog's menu."""
+        return Manufacturer.objects.with_active_products_in(
+            category=self.chosen("category"), kind=self.chosen("kind")
+        )
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        # Non-PC categories (sofas, jackets, shoes: image search only) are listed only when
+        # that category or kind is asked for by name.
+        if not self.chosen("category") and not self.chosen("kind"):
+            queryset = queryset.pc()
+        return queryset
 
     def filter_cpu(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -10,9 +10,11 @@ from django.urls import reverse
 from catalog.querysets import (
     BenchmarkQuerySet,
     CategoryQuerySet,
+    ManufacturerQuerySet,
     PriceSnapshotQuerySet,
     ProductQuerySet,
 )
+from catalog.validators import danawa_product_pcode, validate_danawa_product_url
 from pcadvisor.lib.models import ProgressRecord
 
 
@@ -66,6 +68,8 @@ class Manufacturer(models.Model):
     """A brand (삼성전자, MSI, ...). ``name`` is the canonical display name."""
 
     name = models.CharField("이름", max_length=100, unique=True)
+
+    objects = ManufacturerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -137,7 +141,10 @@ class Product(models.Model):
         related_name="products",
         verbose_name="제조사",
     )
-    url = models.URLField("상품 URL", max_length=500, blank=True)
+    # a Danawa product page only: it is shown as "다나와에서 보기"
+    url = models.URLField(
+        "다나와 상품 URL", max_length=500, blank=True, validators=[validate_danawa_product_url]
+    )
     image = models.ImageField("이미지", upload_to="products/%Y/%m/", blank=True)
     image_source = models.CharField("이미지 출처", max_length=500, blank=True)
     image_sha256 = models.CharField("이미지 해시", max_length=64, blank=True, db_index=True)
@@ -154,11 +161,21 @@ class Product(models.Model):
     form_factor = models.CharField("폼팩터", max_length=80, blank=True)
 
     cpu_benchmark = models.ForeignKey(
-        CpuBenchmark, on_delete=models.SET_NULL, null=True, blank=True, related_name="products"
+        CpuBenchmark,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name="CPU 벤치마크",
     )
     cpu_match_confidence = models.FloatField("CPU 매칭 신뢰도", null=True, blank=True)
     gpu_benchmark = models.ForeignKey(
-        GpuBenchmark, on_delete=models.SET_NULL, null=True, blank=True, related_name="products"
+        GpuBenchmark,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name="GPU 벤치마크",
     )
     gpu_match_confidence = models.FloatField("GPU 매칭 신뢰도", null=True, blank=True)
     # Set when staff fix a match by hand: re-imports and re-matching leave the match alone.
@@ -179,8 +196,8 @@ class Product(models.Model):
         related_name="merged_from",
         verbose_name="병합 대상",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("등록 일시", auto_now_add=True)
+    updated_at = models.DateTimeField("갱신 일시", auto_now=True)
 
     objects = ProductQuerySet.as_manager()
 
@@ -203,9 +220,11 @@ class Product(models.Model):
 
     @property
     def danawa_url(self) -> str:
-        return self.url or (
-            f"https://prod.danawa.com/info/?pcode={self.pcode}" if self.pcode.isdigit() else ""
-        )
+        """The Danawa product page: ``url`` when it is one (a row stored before links were
+        checked may hold anything), else the page of a numeric pcode, else ""."""
+        if self.url and danawa_product_pcode(self.url) is not None:
+            return self.url
+        return f"https://prod.danawa.com/info/?pcode={self.pcode}" if self.pcode.isdigit() else ""
 
 
 class PriceSource(models.TextChoices):
@@ -223,14 +242,16 @@ class PriceSnapshot(models.Model):
     new-product price is ``min(price)`` over the day's rows, served by the unique index alone.
     """
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices")
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="prices", verbose_name="상품"
+    )
     day = models.DateField("날짜")
     variant = models.CharField("구분", max_length=40, blank=True, default="")
     price = models.PositiveIntegerField("가격 (원)")
     source = models.CharField(
         "출처", max_length=16, choices=PriceSource.choices, default=PriceSource.CRAWL
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField("기록 일시", auto_now_add=True)
 
     objects = PriceSnapshotQuerySet.as_manager()
 
@@ -274,6 +295,14 @@ class Job(ProgressRecord):
     params = models.JSONField("입력", default=dict, blank=True)
     stats = models.JSONField("결과", default=dict, blank=True)
     errors = models.JSONField("오류", default=list, blank=True)
+    # ProgressRecord's fields again with Korean names for the admin (that abstract model is
+    # shared with pricing, whose migrations are its own)
+    progress_done = models.PositiveIntegerField("처리한 수", default=0)
+    progress_total = models.PositiveIntegerField("전체 수", default=0)
+    celery_task_id = models.CharField("Celery 작업 ID", max_length=64, blank=True)
+    created_at = models.DateTimeField("만든 일시", auto_now_add=True)
+    started_at = models.DateTimeField("시작 일시", null=True, blank=True)
+    finished_at = models.DateTimeField("끝난 일시", null=True, blank=True)
 
     class Meta(ProgressRecord.Meta):
         verbose_name = "작업"

@@ -19,6 +19,28 @@ class CategoryQuerySet(models.QuerySet):
         """PC and PC-part categories only (no sofas, jackets or shoes)."""
         return self.filter(kind__in=_pc_kinds())
 
+    def with_active_products(self) -> CategoryQuerySet:
+        """Categories that have at least one active, unmerged product."""
+        return self.filter(products__is_active=True, products__merged_into__isnull=True).distinct()
+
+
+class ManufacturerQuerySet(models.QuerySet):
+    def with_active_products_in(
+        self, category: models.Model | None = None, kind: str | None = None
+    ) -> ManufacturerQuerySet:
+        """Brands with active products in ``category``, else of ``kind``, else in the PC
+        categories (the catalog's manufacturer menu), by name."""
+        from catalog.models import Product
+
+        products = Product.objects.active()
+        if category is not None:
+            products = products.filter(category=category)
+        elif kind:
+            products = products.of_kind(kind)
+        else:
+            products = products.pc()
+        return self.filter(pk__in=products.values("manufacturer_id")).order_by("name")
+
 
 class ProductQuerySet(models.QuerySet):
     def pc(self) -> ProductQuerySet:
@@ -51,6 +73,10 @@ class ProductQuerySet(models.QuerySet):
 
 
 class PriceSnapshotQuerySet(models.QuerySet):
+    def pc(self) -> PriceSnapshotQuerySet:
+        """Price rows of PC and PC-part products (see ``catalog.models.PC_KINDS``)."""
+        return self.filter(product__category__kind__in=_pc_kinds())
+
     def for_product(self, product_id: int) -> PriceSnapshotQuerySet:
         return self.filter(product_id=product_id)
 

@@ -25,6 +25,7 @@ from catalog.models import (
     Product,
 )
 from catalog.signals import prices_recorded, products_changed
+from catalog.validators import danawa_product_pcode, validate_danawa_product_url
 
 logger = logging.getLogger(__name__)
 
@@ -200,8 +201,10 @@ def apply_benchmark_match(product: Product) -> list[str]:
 def upsert_product(data: ProductData) -> tuple[Product, bool]:
     """Create or update a product by pcode; parse specs and match benchmarks.
 
-    Empty fields in ``data`` never erase known values. Returns (product, created).
+    Empty fields in ``data`` never erase known values. Returns (product, created). A ``url``
+    that is not a Danawa product page is a ``ValidationError`` (nothing is written).
     """
+    validate_danawa_product_url(data.url)
     pcode = data.pcode or local_pcode(data.name, data.category.code)
     manufacturer = get_manufacturer(data.manufacturer) if data.manufacturer else None
     with transaction.atomic():
@@ -323,7 +326,9 @@ def ensure_products(items: Iterable[ProductData]) -> tuple[dict[str, int], set[i
         product = existing.get(pcode)
         if product is None:
             product = Product(
-                pcode=pcode, name=item.name, category=item.category, url=item.url,
+                pcode=pcode, name=item.name, category=item.category,
+                # a bulk import keeps its rows; a link that is not a Danawa page is left out
+                url=item.url if danawa_product_pcode(item.url) else "",
                 spec_summary=item.spec_summary, specs_raw=item.specs_raw, image_source=item.image_source,
                 manufacturer=brands.get(item.manufacturer), is_demo=item.is_demo,
             )  # fmt: skip

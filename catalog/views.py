@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,9 +12,10 @@ from django.utils.safestring import mark_safe
 
 from catalog.filters import PriceHistoryForm, ProductFilter
 from catalog.history import load_price_history
-from catalog.models import Category, Manufacturer, PriceSnapshot, Product
+from catalog.models import PriceSnapshot, Product
 from catalog.panels import render_product_panels
 from pcadvisor.lib.charts import line_chart_svg
+from pcadvisor.lib.pagination import paginate
 
 PAGE_SIZE = 30
 DEFAULT_HISTORY_DAYS = 365
@@ -45,22 +45,19 @@ SPEC_FIELDS = [
 def product_list(request: HttpRequest) -> HttpResponse:
     """The catalog with the filters of ``ProductFilter`` (the same ones the API takes)."""
     filterset = ProductFilter(request.GET, queryset=Product.objects.active().with_related())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(filterset.qs, request.GET.get("page"), PAGE_SIZE)
+    categories = list(filterset.category_menu())
     context = {
         "filter": filterset,
-        "form_errors": filterset.form.errors if not filterset.is_valid() else {},
+        "form_errors": filterset.labelled_errors(),
         "values": request.GET,
         "page": page,
         "products": page.object_list,
-        "categories": Category.objects.order_by("name"),
-        "manufacturers": Manufacturer.objects.order_by("name"),
-        "kinds": ProductFilter.base_filters["kind"].extra["choices"],
-        "orderings": [
-            ("", "이름순"),
-            ("current_price", "낮은 가격순"),
-            ("-current_price", "높은 가격순"),
-            ("-updated_at", "최근 갱신순"),
-        ],
+        # every menu comes from the filterset that reads it back
+        "categories": categories,
+        "manufacturers": filterset.manufacturer_menu(),
+        "kinds": ProductFilter.kind_choices(categories, request.GET.get("kind", "")),
+        "orderings": ProductFilter.ordering_choices(),
     }
     return render(request, "catalog/product_list.html", context)
 

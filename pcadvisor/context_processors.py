@@ -1,4 +1,7 @@
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from catalog.stats import price_source_label
 
 NAV = [
     ("catalog", "카탈로그", "catalog:product_list", None),
@@ -10,4 +13,6 @@ NAV = [
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"nav_items": NAV}
+    """The navigation, and the footer's price-data line (demo or Danawa; cached, and read only
+    when a page's footer is drawn)."""
+    return {"nav_items": NAV, "price_source_label": SimpleLazyObject(price_source_label)}

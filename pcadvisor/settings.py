@@ -237,10 +237,15 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # ?page= as on the HTML lists, ?page_size= up to 200 (pcadvisor.lib.pagination)
+    "DEFAULT_PAGINATION_CLASS": "pcadvisor.lib.pagination.SitePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Korean 404s instead of Django's "No Product matches the given query."
+    "EXCEPTION_HANDLER": "pcadvisor.api_errors.exception_handler",
 }
+# A Korean page in the site's layout (Django's own mentions DEBUG=True).
+CSRF_FAILURE_VIEW = "pcadvisor.views.csrf_failure"
 SPECTACULAR_SETTINGS = {
     "TITLE": "PC Advisor API",
     "DESCRIPTION": "데스크톱 PC 적정가·구매 시점·유사 상품·용도별 추천 API",

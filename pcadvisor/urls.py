@@ -15,6 +15,9 @@ urlpatterns = [
     path("api/v1/pricing/", include("pricing.api.urls")),
     path("trends/", include("trends.urls")),
     path("api/v1/trends/", include("trends.api.urls")),
+    # the root of /api/v1/ lists every app's endpoints (the catalog router's root would list
+    # only the catalog's), so it comes before the catalog's routes
+    path("api/v1/", views.ApiRootView.as_view(), name="api-root"),
     path("api/v1/", include("catalog.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -24,6 +27,9 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     # The embedded default has no separate file server; production serves media elsewhere.
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler404 = "pcadvisor.views.page_not_found"
+handler500 = "pcadvisor.views.server_error"
 
 admin.site.site_header = "PC Advisor 관리"
 admin.site.site_title = "PC Advisor"

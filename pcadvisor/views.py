@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseServerError,
+    JsonResponse,
+)
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE, REASON_NO_REFERER
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.exceptions import NoReverseMatch
 from django.views.decorators.cache import never_cache
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse as api_reverse
+from rest_framework.views import APIView
 
-from catalog.models import Category, PriceSnapshot, Product
+from catalog.models import Product
+from catalog.stats import catalog_counts
+from pcadvisor.api_errors import _is_korean
+from pcadvisor.context_processors import NAV
 from pcadvisor.health import health_report
 from trends.views import dashboard_context
 
@@ -17,13 +37,16 @@ AREAS = {
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    products = Product.objects.active()
+    """The PC catalog's counts (cached: a home request counts no price rows), the market
+    dashboard and the latest desktops."""
+    counts = catalog_counts()
     context = {
-        "product_count": products.count(),
-        "demo_count": products.filter(is_demo=True).count(),
-        "price_count": PriceSnapshot.objects.count(),
-        "categories": Category.objects.order_by("name"),
-        "latest": products.with_related()
+        "product_count": counts["products"],
+        "demo_count": counts["demo_products"],
+        "price_count": counts["price_rows"],
+        "category_count": counts["categories"],
+        "latest": Product.objects.active()
+        .with_related()
         .of_kind("desktop")
         .filter(current_price__isnull=False)
         .order_by("-current_price_day", "-id")[:8],
@@ -43,3 +66,82 @@ def coming_soon(request: HttpRequest, area: str) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     report = health_report()
     return JsonResponse(report, status=200 if report["status"] != "error" else 503)
+
+
+# --------------------------------------------------------------------------- error pages
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A Korean 404 in the site's layout. Our own messages ("99쪽은 없습니다") are shown;
+    Django's English ones ("No Product matches the given query.") are not."""
+    message = str(exception.args[0]) if exception is not None and exception.args else ""
+    context = {"message": message if _is_korean(message) else ""}
+    return render(request, "404.html", context, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A Korean 500 in the site's layout, drawn without the database (it may be the cause):
+    no context processors, only the navigation."""
+    html = render_to_string("500.html", {"nav_items": NAV, "price_source_label": ""})
+    return HttpResponseServerError(html)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: what went wrong in Korean, never the DEBUG advice of Django's."""
+    context = {
+        "no_referer": reason == REASON_NO_REFERER,
+        "no_cookie": reason == REASON_NO_CSRF_COOKIE,
+    }
+    return HttpResponseForbidden(render_to_string("403_csrf.html", context, request=request))
+
+
+# --------------------------------------------------------------------------- API root
+
+
+def _api_endpoints(request: Request) -> dict[str, dict[str, str]]:
+    """Every named endpoint of each ``<app>-api`` namespace in the URLconf, grouped by app;
+    an endpoint of one object shows ``{id}`` where the id goes."""
+    groups: dict[str, dict[str, str]] = {}
+    for entry in get_resolver().url_patterns:
+        namespace = getattr(entry, "namespace", None) or ""
+        if not isinstance(entry, URLResolver) or not namespace.endswith("-api"):
+            continue
+        app = namespace.removesuffix("-api")
+        urls = groups.setdefault(app, {})
+        for pattern in entry.url_patterns:
+            if not isinstance(pattern, URLPattern) or not pattern.name or pattern.name in urls:
+                continue
+            if pattern.name == "api-root":
+                continue
+            url = _reverse_endpoint(f"{namespace}:{pattern.name}", request)
+            if url:
+                urls[pattern.name] = url
+    return groups
+
+
+def _reverse_endpoint(name: str, request: Request) -> str:
+    try:
+        return api_reverse(name, request=request)
+    except NoReverseMatch:
+        pass
+    try:
+        # 2147483647: a placeholder id no other part of the path can contain
+        url = api_reverse(name, kwargs={"pk": 2147483647}, request=request)
+    except NoReverseMatch:
+        return ""
+    return url.replace("2147483647", "{id}")
+
+
+class ApiRootView(APIView):
+    """The API's table of contents: every app's endpoints (catalog, pricing, trends, ...),
+    the OpenAPI schema and the browsable docs."""
+
+    @extend_schema(
+        summary="API 목차 (모든 앱의 엔드포인트)",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, format: str | None = None) -> Response:
+        body: dict[str, object] = dict(sorted(_api_endpoints(request).items()))
+        body["schema"] = api_reverse("api-schema", request=request)
+        body["docs"] = api_reverse("api-docs", request=request)
+        return Response(body)

@@ -21,6 +21,7 @@ from catalog.models import (
     PriceSnapshot,
     Product,
 )
+from catalog.validators import validate_danawa_product_url
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -127,7 +128,13 @@ class ProductWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=300)
     category = serializers.CharField(help_text="카테고리 코드 또는 ID")
     manufacturer = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    url = serializers.URLField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        validators=[validate_danawa_product_url],
+        help_text="다나와 상품 페이지 주소",
+    )
     spec_summary = serializers.CharField(required=False, allow_blank=True)
     specs_raw = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     image_source = serializers.URLField(max_length=500, required=False, allow_blank=True)

@@ -92,15 +92,15 @@ def _convert(raw: str, kind: str, column: str) -> object:
         if kind == "float":
             number = float(value.replace(",", ""))
             if number < 0:
-                raise RowError(f"{column} is negative: {value!r}")
+                raise RowError(f"{column} 값이 음수입니다: {value!r}")
             return number
         number = int(float(value.replace(",", "")))
     except ValueError as exc:
-        raise RowError(f"{column} is not a number: {value!r}") from exc
+        raise RowError(f"{column} 값이 숫자가 아닙니다: {value!r}") from exc
     if number < 0:
-        raise RowError(f"{column} is negative: {value!r}")
+        raise RowError(f"{column} 값이 음수입니다: {value!r}")
     if kind == "year" and not 1990 <= number <= 2100:
-        raise RowError(f"{column} is not a year: {value!r}")
+        raise RowError(f"{column} 값이 연도가 아닙니다: {value!r}")
     if kind == "int" and number > 2_147_483_647:
         raise RowError(f"{column} is out of range: {value!r}")
     return number
@@ -113,22 +113,20 @@ def _read(path: Path, spec: FileSpec, errors: list[dict]) -> Iterator[ParsedRow]
         header = reader.fieldnames or []
         missing = [c for c in (spec.name_column, spec.score_column) if c not in header]
         if missing:
-            raise BenchmarkImportError(
-                f"{path.name}: 필수 열이 없습니다 (missing columns): {', '.join(missing)}"
-            )
+            raise BenchmarkImportError(f"{path.name}: 필수 열이 없습니다: {', '.join(missing)}")
         seen: dict[str, int] = {}
         for raw in reader:
             line = reader.line_num
             try:
                 if None in raw:  # more cells than header columns
-                    raise RowError("too many cells")
+                    raise RowError("칸이 머리글보다 많습니다")
                 name = " ".join((raw.get(spec.name_column) or "").split())
                 if not name:
-                    raise RowError(f"{spec.name_column} is empty")
+                    raise RowError(f"{spec.name_column} 값이 비어 있습니다")
                 if len(name) > 200:
                     raise RowError(f"{spec.name_column} is longer than 200 characters")
                 if name in seen:
-                    raise RowError(f"duplicate name {name!r} (first on line {seen[name]})")
+                    raise RowError(f"이름이 겹칩니다: {name!r} (처음 나온 줄 {seen[name]})")
                 score = _convert(raw.get(spec.score_column) or "", "int", spec.score_column)
                 if not score:
                     raise RowError(f"{spec.score_column} is missing or zero")

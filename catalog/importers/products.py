@@ -158,9 +158,17 @@ def import_products_csv(path: str | Path, job: Job | None = None) -> ProductImpo
     reader = csv.DictReader(text.splitlines())
     columns = {c.strip().lower() for c in (reader.fieldnames or []) if c}
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    # Only column names this importer knows are ever repeated back: the first line of a file
+    # that is not a product CSV (an admin typed /etc/passwd) must not end up in a job's error.
+    known = sorted(columns & KNOWN_COLUMNS)
+    if missing and not known:
+        raise ProductCsvError(
+            "상품 CSV 파일이 아닙니다: 첫 줄이 name,category,... 형식의 머리글이어야 합니다 "
+            f"(필수 열: {', '.join(REQUIRED_COLUMNS)})"
+        )
     if missing:
         raise ProductCsvError(
-            f"필수 열이 없습니다: {', '.join(missing)} (있는 열: {', '.join(sorted(columns)) or '없음'})"
+            f"필수 열이 없습니다: {', '.join(missing)} (있는 열: {', '.join(known)})"
         )
     unknown = sorted(columns - KNOWN_COLUMNS)
     if unknown:

@@ -85,3 +85,25 @@ def test_the_command_prints_a_report(tmp_path: Path) -> None:
     call_command("import_products", str(tmp_path / "c.csv"), stdout=out, stderr=err)
     assert "rows=2 failed=0" in out.getvalue()
     assert Product.objects.get(name="B").category.kind == "other"
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_a_product_csv_is_refused_without_echoing_its_content(
+    tmp_path: Path,
+) -> None:
+    """An admin import of /etc/passwd showed "root:x:0:0:..." in the job's error."""
+    from catalog.models import Job, JobStatus
+    from catalog.tasks import import_products
+
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\nsecret-token,hunter2\n", encoding="utf-8")
+    job = Job.objects.create(kind="import_products", params={"path": str(secret)})
+    import_products(path=str(secret), job_id=job.pk)
+    job.refresh_from_db()
+    text = " ".join(map(str, job.errors))
+    assert job.status == JobStatus.FAILED
+    assert "상품 CSV 파일이 아닙니다" in text
+    assert "root" not in text and "bash" not in text and "hunter2" not in text
+    with pytest.raises(CommandError) as info:
+        call_command("import_products", str(secret))
+    assert "상품 CSV 파일이 아닙니다" in str(info.value) and "root" not in str(info.value)

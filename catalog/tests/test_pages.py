@@ -229,3 +229,9 @@ def test_a_registered_panel_replaces_its_coming_soon_note_and_a_broken_one_is_sk
     assert "1,000,000원 (패널 PC)" in html
     soon = html[html.index('class="soon-grid"') :]
     assert "AI 적정가" not in soon and 'href="/soon/trends/"' in soon
+
+
+def test_filter_errors_name_the_field_by_its_korean_label_not_its_parameter(client) -> None:
+    html = client.get(LIST_URL, {"min_price": "싸게", "category": "없는코드"}).content.decode()
+    assert "<strong>최저 가격 (원)</strong>" in html and "<strong>카테고리" in html
+    assert "min_price</code>" not in html and "<code>category" not in html
