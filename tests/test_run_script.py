@@ -168,6 +168,9 @@ def test_repeated_ctrl_c_stops_every_child_and_frees_the_port(
         children = script.children(recursive=True)
         # Only the script is in the terminal's process group.
         assert [c for c in children if os.getpgid(c.pid) == run.pid] == []
+        # No --preload: each web worker loads the app (and warms up) after the fork.
+        web = [c for c in children if "gunicorn" in c.cmdline()]
+        assert web and all("--preload" not in c.cmdline() for c in web)
 
         for _ in range(3):  # Ctrl-C, Ctrl-C, Ctrl-C
             os.killpg(run.pid, signal.SIGINT)
