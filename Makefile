@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint services-stop bootstrap
+.PHONY: run test test-django lint services-stop bootstrap
 
 run:
 	@scripts/bootstrap.sh runtime
@@ -12,9 +12,22 @@ test:
 	@scripts/bootstrap.sh dev
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory test-django
+
+# manage.py check, makemigrations --check and pytest (the first failure's status is kept). The
+# first of them to load the settings starts the embedded PostgreSQL and Redis when they are not
+# running; at the end they are stopped again if they were started after `mark` (by these
+# commands), and left running otherwise. Ctrl-C still stops what they started.
+test-django:
+	@mark=$$($(PY) -c 'import psutil; print(psutil.Process().create_time())'); \
+	trap : INT TERM; \
+	run() { echo "$$*"; "$$@"; }; \
+	run $(PY) manage.py check && \
+	run $(PY) manage.py makemigrations --check --dry-run && \
+	run $(PY) -m pytest $(PYTEST_ARGS); \
+	rc=$$?; \
+	$(PY) manage.py services stop --started-after $$mark; \
+	exit $$rc
 
 lint:
 	.venv/bin/ruff check --fix .

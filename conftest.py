@@ -15,3 +15,23 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside the repository")
     return SHARED_DATA
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the embedded PostgreSQL / Redis if this pytest process started them (loading the
+    settings does, when they were not running); servers that were already running stay."""
+    from django.conf import settings
+
+    from pcadvisor.lib import embedded
+
+    if not settings.configured:
+        return
+    started = embedded.started_here(settings.VAR_DIR)
+    if "postgres" in started and settings.EMBEDDED_POSTGRES:
+        from django.db import connections
+
+        connections.close_all()
+        embedded.stop_postgres(settings.VAR_DIR)
+    if "redis" in started and settings.EMBEDDED_REDIS:
+        embedded.stop_redis(settings.VAR_DIR)

@@ -2,27 +2,243 @@
 
 `make run` calls this after installing. Ctrl-C stops the worker, beat and web server, and (unless
 --keep-services) the embedded PostgreSQL and Redis too; their data stays in var/.
+
+Every child runs in a session (and process group) of its own, so the terminal's Ctrl-C reaches
+this script only: a gunicorn worker that got the quit signal twice, once from the terminal and
+once from its master, could deadlock in its handler and keep the port. This script stops each
+child once, in the reverse order of starting, with a deadline, after which the child's whole
+process group (gunicorn workers, Celery pool processes) is killed. Further Ctrl-Cs while it
+stops change nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 # The ml queue's worker: one task thread (see main()).
 ML_POOL = {"pool": "threads", "concurrency": 1}
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-def manage(*args: str) -> None:
-    print(f"== manage.py {' '.join(args)}", flush=True)
-    subprocess.run([PY, "manage.py", *args], cwd=ROOT, check=True)
+class Interrupted(Exception):
+    """A stop was requested (Ctrl-C, SIGTERM, SIGHUP) while starting up."""
+
+
+class Child:
+    """A started child and its grace: seconds between the polite stop signal and the kill.
+
+    (A plain class, not a dataclass: tests load this script with importlib, unregistered.)"""
+
+    def __init__(self, name: str, proc: subprocess.Popen, grace: float) -> None:
+        self.name, self.proc, self.grace = name, proc, grace
+
+
+def _say(text: str) -> None:
+    """Print from anywhere, a signal handler included (no buffered, non-reentrant stdout)."""
+    with contextlib.suppress(OSError):
+        os.write(sys.stdout.fileno(), (text + "\n").encode())
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether process group pgid has a member that is not a zombie."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    import psutil
+
+    for proc in psutil.process_iter(["status"]):
+        try:
+            if os.getpgid(proc.pid) == pgid and proc.info["status"] != psutil.STATUS_ZOMBIE:
+                return True
+        except (ProcessLookupError, psutil.Error):
+            continue
+    return False
+
+
+class Supervisor:
+    """Starts children in sessions of their own and stops them once, in reverse order."""
+
+    def __init__(self) -> None:
+        self.children: list[Child] = []
+        self.stop_requested = False
+        self.stopping = False
+
+    def install_signal_handlers(self) -> None:
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, self._on_signal)
+
+    def _on_signal(self, signum: int, _frame: object) -> None:
+        # Only flags and a raw write here: the main loop and stop() do the work, so a second
+        # signal can never cut a stop short.
+        if self.stopping or self.stop_requested:
+            _say("== 이미 종료하는 중입니다 (제한 시간이 지나면 남은 프로세스를 강제로 끝냅니다)")
+        else:
+            _say(f"== {signal.Signals(signum).name}: 종료합니다")
+        self.stop_requested = True
+
+    def spawn(
+        self, name: str, cmd: list[str], *, grace: float = 10.0, log: IO[bytes] | None = None
+    ) -> Child:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT if log is not None else None,
+            start_new_session=True,  # no terminal signals: only this script stops it
+        )
+        child = Child(name, proc, grace)
+        self.children.append(child)
+        return child
+
+    def run_step(self, name: str, cmd: list[str]) -> None:
+        """Run a start-up step to its end; Interrupted when a stop is requested meanwhile."""
+        print(f"== {name}", flush=True)
+        child = self.spawn(name, cmd)
+        while child.proc.poll() is None:
+            if self.stop_requested:
+                raise Interrupted(name)
+            time.sleep(0.1)
+        self.children.remove(child)
+        if child.proc.returncode != 0:
+            raise subprocess.CalledProcessError(child.proc.returncode, cmd)
+        if self.stop_requested:
+            raise Interrupted(name)
+
+    def wait(self) -> int:
+        """Until a stop is requested (0) or a child exits by itself (1)."""
+        while not self.stop_requested:
+            for child in self.children:
+                if child.proc.poll() is not None:
+                    print(f"!! {child.name} exited with {child.proc.returncode}", flush=True)
+                    return 1
+            time.sleep(0.2)
+        return 0
+
+    def stop(self) -> None:
+        """Stop every child once, last started first: SIGTERM to the child, then, past its
+        grace, SIGKILL to its whole process group."""
+        self.stopping = True
+        for child in reversed(self.children):
+            self._stop_one(child)
+        self.children.clear()
+
+    def _stop_one(self, child: Child) -> None:
+        pgid = child.proc.pid  # the leader of its own session and process group
+        if child.proc.poll() is None:
+            print(f"== stopping {child.name}", flush=True)
+            with contextlib.suppress(ProcessLookupError):
+                child.proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + child.grace
+        while time.monotonic() < deadline:
+            if child.proc.poll() is not None and not _group_alive(pgid):
+                return
+            time.sleep(0.1)
+        print(f"!! {child.name}: {child.grace:g}초 안에 끝나지 않아 강제로 종료합니다", flush=True)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.proc.wait(timeout=5)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and _group_alive(pgid):
+            time.sleep(0.1)
+
+
+# --------------------------------------------------------------------------- the port
+
+
+def _object_particle(number: int) -> str:
+    """을/를 after a number read in Korean (이, 사, 오, 구 end in a vowel)."""
+    return "를" if number % 10 in {2, 4, 5, 9} else "을"
+
+
+def port_in_use_report(host: str, port: int) -> str | None:
+    """None when host:port can be served; otherwise Korean lines naming the process that holds
+    it and, when it looks like a PC Advisor leftover, how to stop it."""
+    family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+        else:
+            return None
+    head = f"!! 포트 {port}{_object_particle(port)} 이미 사용 중입니다"
+    owner = _port_owner(port)
+    if owner is None:
+        return f"{head} (프로세스를 확인할 수 없습니다).\n   다른 포트로 실행하세요: make run PORT=8080"
+    pid, cmdline = owner
+    shown = " ".join(cmdline.split())
+    lines = [f"{head}: pid {pid} ({shown[:200]}{'…' if len(shown) > 200 else ''})"]
+    if "pcadvisor" in cmdline or "scripts/run.py" in cmdline:
+        pgid = _pgid(pid)
+        lines.append(
+            f"   이전 실행에서 남은 PC Advisor 서버입니다. 중지하려면: kill {pid}"
+            + (f"  (끝나지 않으면: kill -KILL -- -{pgid})" if pgid else "")
+        )
+    else:
+        lines.append("   그 프로그램을 끝내거나 다른 포트로 실행하세요: make run PORT=8080")
+    return "\n".join(lines)
+
+
+def _pgid(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except OSError:
+        return None
+
+
+def _port_owner(port: int) -> tuple[int, str] | None:
+    """(pid, command line) of the process listening on port: the parent of those that share the
+    socket (a gunicorn master rather than its workers)."""
+    import psutil
+
+    try:
+        pids = {
+            conn.pid
+            for conn in psutil.net_connections(kind="inet")
+            if conn.pid and conn.laddr and conn.laddr.port == port
+            and conn.status == psutil.CONN_LISTEN
+        }  # fmt: skip
+    except psutil.Error:
+        return None
+    for pid in sorted(pids):
+        try:
+            proc = psutil.Process(pid)
+            if proc.ppid() in pids:
+                continue
+            return pid, " ".join(proc.cmdline()) or proc.name()
+        except psutil.Error:
+            continue
+    return None
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _var_dir() -> Path:
+    """settings.VAR_DIR (the embedded services are running by now, so loading settings is cheap)."""
+    sys.path.insert(0, str(ROOT))
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR)
 
 
 def main() -> int:
@@ -37,20 +253,50 @@ def main() -> int:
     )
     args = parser.parse_args()
 
+    report = port_in_use_report(args.host, args.port)
+    if report:
+        print(report, file=sys.stderr, flush=True)
+        return 1
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcadvisor.settings")
+    sup = Supervisor()
+    sup.install_signal_handlers()
+    status = 0
+    try:
+        status = _start_and_wait(sup, args)
+    except Interrupted:
+        status = 0
+    except subprocess.CalledProcessError as exc:
+        print(f"!! {' '.join(exc.cmd[1:4])} failed with {exc.returncode}", flush=True)
+        status = 1
+    finally:
+        sup.stop()
+        if not args.keep_services:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                subprocess.run(
+                    [PY, "manage.py", "services", "stop"],
+                    cwd=ROOT, check=False, start_new_session=True, timeout=60,
+                )  # fmt: skip
+    return status
+
+
+def _start_and_wait(sup: Supervisor, args: argparse.Namespace) -> int:
+    def manage(*margs: str) -> None:
+        sup.run_step(f"manage.py {' '.join(margs)}", [PY, "manage.py", *margs])
+
     manage("migrate", "--noinput")
     if not args.no_demo:
         manage("seed_demo", "--if-empty")
     manage("collectstatic", "--noinput", "--verbosity", "0")
 
-    var = ROOT / "var" / "log"
-    var.mkdir(parents=True, exist_ok=True)
-    children: list[subprocess.Popen] = []
+    var = _var_dir()
+    logs = var / "log"
+    logs.mkdir(parents=True, exist_ok=True)
 
     def spawn(name: str, cmd: list[str]) -> None:
-        log = open(var / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the child
-        print(f"== starting {name} (log: var/log/{name}.log)", flush=True)
-        children.append(subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
+        log = open(logs / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the child
+        print(f"== starting {name} (log: {logs / name}.log)", flush=True)
+        sup.spawn(name, cmd, log=log)
 
     celery = [PY, "-m", "celery", "-A", "pcadvisor"]
     worker = [*celery, "worker", "-l", "info"]
@@ -61,47 +307,22 @@ def main() -> int:
     # pool cannot).
     pool = ["--pool", ML_POOL["pool"], "--concurrency", str(ML_POOL["concurrency"])]
     spawn("worker-ml", [*worker, "-Q", "ml", *pool, "-n", "ml@%h"])
-    spawn("beat", [*celery, "beat", "-l", "info", "--pidfile", str(var / "beat.pid")])
+    spawn("beat", [*celery, "beat", "-l", "info", "--pidfile", str(logs / "beat.pid")])
+    if not args.no_demo:
+        manage("train_pricing", "--queue-if-missing")  # the demo gets fair prices in the background
+    # No --preload: each worker imports the app itself, after the fork, so whatever
+    # pcadvisor.wsgi warms up (the pricing model) is loaded in every worker. Workers past
+    # --graceful-timeout are killed by their master, before this script's own deadline.
     web = [
         PY, "-m", "gunicorn", "pcadvisor.wsgi:application",
         "--bind", f"{args.host}:{args.port}", "--workers", "2", "--threads", "4",
-        "--access-logfile", "-", "--timeout", "120",
+        "--access-logfile", "-", "--timeout", "120", "--graceful-timeout", "5",
+        # Its own control socket: the default (~/.gunicorn/gunicorn.ctl) is one per user.
+        "--control-socket", str(var / "gunicorn.ctl"),
     ]  # fmt: skip
-    if not args.no_demo:
-        manage("train_pricing", "--queue-if-missing")  # the demo gets fair prices in the background
     print(f"== serving http://{args.host}:{args.port}  (Ctrl-C to stop)", flush=True)
-    web_proc = subprocess.Popen(web, cwd=ROOT)
-    children.append(web_proc)
-
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        while not stopping:
-            for child in children:
-                if child.poll() is not None:
-                    print(
-                        f"!! a process exited with {child.returncode}: {child.args[:4]}", flush=True
-                    )
-                    stopping = True
-            time.sleep(0.5)
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.kill()
-        if not args.keep_services:
-            subprocess.run([PY, "manage.py", "services", "stop"], cwd=ROOT, check=False)
-    return 0
+    sup.spawn("web", web)
+    return sup.wait()
 
 
 if __name__ == "__main__":

