@@ -52,6 +52,10 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", "실패"
 
 
+# ``requested_by`` values written by commands (not user names) and how pages show them.
+REQUESTERS = {"run command": "첫 실행 (make run)", "train_pricing": "train_pricing 명령"}
+
+
 class TrainingRun(ProgressRecord):
     """A training request and its progress (shown in admin and on the model card)."""
 
@@ -74,6 +78,11 @@ class TrainingRun(ProgressRecord):
 
     def __str__(self) -> str:
         return f"학습 #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def requested_by_label(self) -> str:
+        """Who asked, in Korean: a user name, or which command queued the run."""
+        return REQUESTERS.get(self.requested_by, self.requested_by)
 
 
 class PricePrediction(models.Model):
