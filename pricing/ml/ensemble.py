@@ -33,6 +33,7 @@ from pricing.ml.features import (
     SpecRecord,
     blank_columns,
     price_band,
+    training_domain,
 )
 from pricing.ml.gbm import AnchoredTrees
 from pricing.ml.network import MEMBER_BY_KEY, MEMBERS, build_network
@@ -210,6 +211,7 @@ class FairPriceEnsemble:
         images_used: int,
         backbone_pretrained: bool,
         metrics: dict[str, object] | None = None,
+        domain: dict[str, object] | None = None,
     ) -> None:
         self.encoder = encoder
         self.networks = networks
@@ -223,6 +225,15 @@ class FairPriceEnsemble:
         self.images_used = images_used
         self.backbone_pretrained = backbone_pretrained
         self.metrics = metrics or {}
+        # What it was trained on (``features.training_domain``); {} for artifacts saved before
+        # the domain was recorded.
+        self.domain = domain or {}
+
+    @property
+    def kinds(self) -> list[str]:
+        """The category kinds it was trained on (for old artifacts: the kinds its encoder knows,
+        i.e. those with at least two training rows)."""
+        return list(self.domain.get("kinds") or self.encoder.kinds)
 
     # ------------------------------------------------------------------ data
 
@@ -356,6 +367,7 @@ class FairPriceEnsemble:
             "image_dim": self.image_dim,
             "images_used": self.images_used,
             "backbone_pretrained": self.backbone_pretrained,
+            "domain": self.domain,
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         part = path.with_name(path.name + ".part")
@@ -396,6 +408,7 @@ class FairPriceEnsemble:
             image_dim=payload["image_dim"],
             images_used=payload["images_used"],
             backbone_pretrained=payload["backbone_pretrained"],
+            domain=payload.get("domain") or {},
         )
 
 
@@ -845,5 +858,6 @@ def train_ensemble(
         }
     metrics["seconds"] = round(time.perf_counter() - started, 1)
     ensemble.metrics = metrics
+    ensemble.domain = training_domain(records)
     logger.info("pricing ensemble trained on %s rows in %.1fs", len(records), metrics["seconds"])
     return ensemble

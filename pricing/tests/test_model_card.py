@@ -21,8 +21,10 @@ def registered_model(**overrides: object) -> PricingModel:
                 "50to100": {"mape": 0.0871, "r2": 0.8, "n": 25},
                 "ge200": {"mape": 0.1567, "r2": 0.7, "n": 15},
             },
-            "members": {"v1": {"mape": 0.1341, "r2": 0.85, "n": 40},
-                        "gbm": {"mape": 0.0912, "r2": 0.91, "n": 40}},  # fmt: skip
+            "members": {
+                "v1": {"mape": 0.1341, "r2": 0.85, "n": 40},
+                "gbm": {"mape": 0.0912, "r2": 0.91, "n": 40},
+            },  # fmt: skip
             "coverage": 0.875,
         },
     }
