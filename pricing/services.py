@@ -92,11 +92,38 @@ def get_active() -> tuple[PricingModel, FairPriceEnsemble]:
         return model, load_ensemble(model)
     except FileNotFoundError as exc:
         raise NoActiveModel(f"모델 파일이 없습니다: {model.artifact}") from exc
+    except ValueError as exc:  # another format version: no usable model, not a 500
+        raise NoActiveModel(f"모델 파일을 쓸 수 없습니다: {exc}") from exc
 
 
 def reset_model_cache() -> None:
     with _lock:
         _loaded.clear()
+
+
+def cached_model_version() -> int | None:
+    """The version of the model this process holds loaded, None when it holds none."""
+    with _lock:
+        cached = _loaded.get("active")
+    return cached[0][0] if cached else None
+
+
+def warm_up() -> bool:
+    """Load the active model and its members into this process now (one estimate included, so
+    torch's first-call set-up happens here too), so the first product page of a web worker does
+    not wait for it. Never raises: without a model, a model file or a database it logs and
+    returns False (called at web-worker start, ``pcadvisor/wsgi.py``)."""
+    try:
+        model, ensemble = get_active()
+        ensemble.estimate([SpecRecord(key="warm-up", name="")])
+    except NoActiveModel as exc:
+        logger.info("pricing warm-up skipped: %s", exc)
+        return False
+    except Exception:  # no database yet, an unreadable artifact, ...: start anyway
+        logger.warning("pricing warm-up failed; the model loads on first use", exc_info=True)
+        return False
+    logger.info("pricing model v%s loaded at start-up", model.version)
+    return True
 
 
 @dataclass(frozen=True)
@@ -349,6 +376,15 @@ class ProductEstimate:
     prediction: PricePrediction
 
     @property
+    def explanation(self) -> list[dict[str, object]]:
+        """The stored explanation, without an "image" line when the model's backbone was not
+        pretrained (stored before the ensemble stopped crediting a random backbone)."""
+        items = list(self.prediction.explanation or [])
+        if not self.model.pretrained_backbone:
+            items = [i for i in items if i.get("group") != "image"]
+        return items
+
+    @property
     def deal(self) -> dict[str, object] | None:
         return deal_score(
             self.prediction.listed_price,
@@ -365,10 +401,10 @@ def estimate_product(product: object) -> ProductEstimate:
     model = PricingModel.objects.current()
     if model is None:
         raise NoActiveModel("아직 학습된 적정가 모델이 없습니다")
-    try:
+    if model.domain.get("kinds"):
         scope = model_scope(model)
-    except FileNotFoundError as exc:
-        raise NoActiveModel(f"모델 파일이 없습니다: {model.artifact}") from exc
+    else:  # registered before kinds were recorded: they come from the artifact
+        scope = model_scope(*get_active())
     if not product_in_scope(scope, product):
         raise NotEstimated()
     pred = PricePrediction.objects.filter(product_id=product.pk, model=model).first()

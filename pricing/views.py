@@ -64,7 +64,7 @@ def pricing_panel(request: HttpRequest, product: object) -> tuple[str, dict] | N
         deal=result.deal,
         band_label=BAND_LABELS.get(pred.band, pred.band),
         members=_members(pred.members, pred.weights),
-        explanation=_explanation(pred.explanation),
+        explanation=_explanation(result.explanation),
         has_image=bool(getattr(product, "image", None)),
         coverage=round(100 * result.model.coverage_target),
     )

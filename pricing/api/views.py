@@ -56,7 +56,7 @@ class ProductEstimateView(APIView):
         data = {
             "fair_price": p.fair_price, "low": p.low, "high": p.high,
             "coverage": result.model.coverage_target, "band": p.band, "members": p.members,
-            "weights": p.weights, "explanation": p.explanation, "used_image": p.used_image,
+            "weights": p.weights, "explanation": result.explanation, "used_image": p.used_image,
             "listed_price": p.listed_price, "deal": result.deal,
             "model_version": result.model.version,
         }  # fmt: skip

@@ -310,7 +310,8 @@ class FairPriceEnsemble:
     def explain(self, row: Dataset, fair: float, band: str) -> list[dict[str, object]]:
         """Ablation against a reference product: for each spec group, how much the estimate
         drops (or rises) when that group is replaced by the training data's typical value (median
-        of numbers, most common category; image: the image branch masked). Contributions are
+        of numbers, most common category; image: the image branch masked, only with a pretrained
+        backbone). Contributions are
         not additive when specs interact; each one is measured on its own."""
         reference = np.asarray(self.encoder.reference, dtype=np.float32)
         variants: list[tuple[str, Dataset]] = []
@@ -323,7 +324,10 @@ class FairPriceEnsemble:
             if group == "manufacturer":
                 changed.mfr = np.zeros_like(changed.mfr)
             variants.append((group, changed))
-        if row.has_image[0]:
+        # A randomly initialised backbone is what the model card calls uninformative: its share
+        # of the estimate is not credited to "the product image" (it is in no other line either;
+        # the contributions are measured one at a time, not split up).
+        if row.has_image[0] and self.backbone_pretrained:
             masked = row.take(np.asarray([0]))
             masked.has_image = np.zeros_like(masked.has_image)
             variants.append(("image", masked))
