@@ -47,6 +47,14 @@ class PricingModel(models.Model):
     def __str__(self) -> str:
         return f"적정가 모델 v{self.version}{' (사용 중)' if self.is_active else ''}"
 
+    @property
+    def trained_kinds_label(self) -> str:
+        """The category kinds it was trained on, in Korean ("" when not recorded)."""
+        from catalog.models import CategoryKind
+
+        labels = dict(CategoryKind.choices)
+        return ", ".join(labels.get(k, k) for k in (self.domain or {}).get("kinds") or [])
+
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued", "대기"
@@ -57,6 +65,8 @@ class RunStatus(models.TextChoices):
 
 # ``requested_by`` values written by commands (not user names) and how pages show them.
 REQUESTERS = {"run command": "첫 실행 (make run)", "train_pricing": "train_pricing 명령"}
+# ``stage`` values reported by training (pricing.ml.ensemble, pricing.services) in Korean.
+STAGES = {"images": "이미지 특징 계산", "train": "신경망 학습", "predict": "상품별 적정가 저장"}
 
 
 class TrainingRun(ProgressRecord):
@@ -81,6 +91,10 @@ class TrainingRun(ProgressRecord):
 
     def __str__(self) -> str:
         return f"학습 #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def stage_label(self) -> str:
+        return STAGES.get(self.stage, self.stage)
 
     @property
     def requested_by_label(self) -> str:

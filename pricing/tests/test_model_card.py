@@ -53,3 +53,13 @@ def test_the_model_cards_recent_runs_say_in_korean_who_asked(client) -> None:
     html = client.get(reverse("pricing:model_card")).content.decode()
     assert "run command" not in html
     assert "첫 실행 (make run)" in html and "train_pricing 명령" in html
+
+
+def test_the_model_card_says_in_korean_which_kinds_it_estimates_and_the_training_stage(
+    client,
+) -> None:
+    registered_model(domain={"kinds": ["desktop"], "categories": ["112756"], "ranges": {}})
+    TrainingRun.objects.create(status="running", stage="train", progress_done=1, progress_total=4)
+    html = client.get(reverse("pricing:model_card")).content.decode()
+    assert "데스크톱만" in html
+    assert "(신경망 학습)" in html and "(train)" not in html
