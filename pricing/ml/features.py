@@ -155,10 +155,15 @@ def training_domain(records: list[SpecRecord]) -> dict[str, object]:
     }
 
 
+# How far past its training range a number may go (a factor: 2,048GB where the catalog's largest
+# SSD is 2,000GB is the same drive, not an unseen one).
+DOMAIN_TOLERANCE = 1.1
+
+
 def outside_domain(record: SpecRecord, domain: dict[str, object]) -> dict[str, str]:
     """{field: Korean reason} for each number of ``record`` outside the training range of its
-    kind (a value left empty is never outside). Empty when the domain has no ranges (models
-    trained before ranges were recorded)."""
+    kind, give or take ``DOMAIN_TOLERANCE`` (a value left empty is never outside). Empty when
+    the domain has no ranges (models trained before ranges were recorded)."""
     ranges = (domain.get("ranges") or {}).get(record.kind) or {}
     out: dict[str, str] = {}
     for name, (label, unit) in DOMAIN_FIELDS.items():
@@ -168,7 +173,7 @@ def outside_domain(record: SpecRecord, domain: dict[str, object]) -> dict[str, s
         low, high = bounds
         if high <= 0:
             out[name] = f"모델이 학습한 상품에는 {label}이(가) 없어 적정가를 추정하지 않습니다"
-        elif not low <= float(value) <= high:
+        elif not low / DOMAIN_TOLERANCE <= float(value) <= high * DOMAIN_TOLERANCE:
             out[name] = (
                 f"{label} {float(value):,.0f}{unit}은(는) 모델이 학습한 범위"
                 f"({low:,.0f}~{high:,.0f}{unit}) 밖이라 적정가를 추정하지 않습니다"

@@ -76,3 +76,11 @@ def test_a_configuration_outside_what_the_model_has_seen_is_refused_with_the_rea
     page = client.get(reverse("pricing:configuration"), typed)
     assert page.status_code == 400
     assert reason in page.content.decode().replace("&#x27;", "'")
+
+
+def test_a_size_just_past_the_largest_in_the_catalog_is_the_same_kind_of_part(
+    client, demo_like_model
+) -> None:
+    typed = {"cpu": "인텔 코어i7-12700", "gpu": "지포스 RTX 3060", "ram_gb": 16, "ssd_gb": 1024}
+    response = client.post(reverse(ESTIMATE), typed, content_type="application/json")
+    assert response.status_code == 200, response.content  # the catalog's largest SSD: 1,000GB
