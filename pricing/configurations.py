@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pricing.ml.features import SpecRecord, is_integrated_gpu, outside_domain
+from pricing.ml.domain import outside_domain
+from pricing.ml.features import SpecRecord, is_integrated_gpu
 
 # Kinds a configuration can be typed for (a CPU or a RAM stick has no "configuration").
 CONFIGURATION_KINDS: dict[str, str] = {"desktop": "데스크톱", "laptop": "노트북"}

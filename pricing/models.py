@@ -25,7 +25,7 @@ class PricingModel(models.Model):
     conformal = models.JSONField("구간 폭(로그)", default=dict)
     coverage_target = models.FloatField("목표 포함률", default=0.9)
     metrics = models.JSONField("지표", default=dict)
-    # What it was trained on (pricing.ml.features.training_domain): category kinds, categories
+    # What it was trained on (pricing.ml.domain.training_domain): category kinds, categories
     # and per-kind number ranges; {} for models registered before it was recorded.
     domain = models.JSONField("학습 범위", default=dict, blank=True)
     training_seconds = models.FloatField("학습 시간(초)", default=0)

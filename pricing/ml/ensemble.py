@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from pricing.ml.backbone import DEFAULT_BACKBONE
+from pricing.ml.domain import training_domain
 from pricing.ml.features import (
     ANCHOR_LEVELS,
     BANDS,
@@ -33,7 +34,6 @@ from pricing.ml.features import (
     SpecRecord,
     blank_columns,
     price_band,
-    training_domain,
 )
 from pricing.ml.gbm import AnchoredTrees
 from pricing.ml.network import MEMBER_BY_KEY, MEMBERS, build_network
@@ -225,8 +225,8 @@ class FairPriceEnsemble:
         self.images_used = images_used
         self.backbone_pretrained = backbone_pretrained
         self.metrics = metrics or {}
-        # What it was trained on (``features.training_domain``); {} for artifacts saved before
-        # the domain was recorded.
+        # What it was trained on (``pricing.ml.domain.training_domain``); {} for artifacts
+        # saved before the domain was recorded.
         self.domain = domain or {}
 
     @property
