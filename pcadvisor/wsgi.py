@@ -1,6 +1,22 @@
+import logging
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcadvisor.settings")
 application = get_wsgi_application()
+
+
+def _warm_up() -> None:
+    """Load the fair-price model once per web worker, before its first request; a failure is
+    logged and the worker starts anyway (``pricing.services.warm_up`` never raises, this guard
+    also covers an import that fails)."""
+    try:
+        from pricing.services import warm_up
+
+        warm_up()
+    except Exception:
+        logging.getLogger(__name__).warning("pricing warm-up skipped", exc_info=True)
+
+
+_warm_up()

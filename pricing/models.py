@@ -25,6 +25,9 @@ class PricingModel(models.Model):
     conformal = models.JSONField("구간 폭(로그)", default=dict)
     coverage_target = models.FloatField("목표 포함률", default=0.9)
     metrics = models.JSONField("지표", default=dict)
+    # What it was trained on (pricing.ml.domain.training_domain): category kinds, categories
+    # and per-kind number ranges; {} for models registered before it was recorded.
+    domain = models.JSONField("학습 범위", default=dict, blank=True)
     training_seconds = models.FloatField("학습 시간(초)", default=0)
     is_active = models.BooleanField("사용 중", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -44,12 +47,26 @@ class PricingModel(models.Model):
     def __str__(self) -> str:
         return f"적정가 모델 v{self.version}{' (사용 중)' if self.is_active else ''}"
 
+    @property
+    def trained_kinds_label(self) -> str:
+        """The category kinds it was trained on, in Korean ("" when not recorded)."""
+        from catalog.models import CategoryKind
+
+        labels = dict(CategoryKind.choices)
+        return ", ".join(labels.get(k, k) for k in (self.domain or {}).get("kinds") or [])
+
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued", "대기"
     RUNNING = "running", "진행 중"
     DONE = "done", "완료"
     FAILED = "failed", "실패"
+
+
+# ``requested_by`` values written by commands (not user names) and how pages show them.
+REQUESTERS = {"run command": "첫 실행 (make run)", "train_pricing": "train_pricing 명령"}
+# ``stage`` values reported by training (pricing.ml.ensemble, pricing.services) in Korean.
+STAGES = {"images": "이미지 특징 계산", "train": "신경망 학습", "predict": "상품별 적정가 저장"}
 
 
 class TrainingRun(ProgressRecord):
@@ -74,6 +91,15 @@ class TrainingRun(ProgressRecord):
 
     def __str__(self) -> str:
         return f"학습 #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def stage_label(self) -> str:
+        return STAGES.get(self.stage, self.stage)
+
+    @property
+    def requested_by_label(self) -> str:
+        """Who asked, in Korean: a user name, or which command queued the run."""
+        return REQUESTERS.get(self.requested_by, self.requested_by)
 
 
 class PricePrediction(models.Model):

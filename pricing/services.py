@@ -17,11 +17,20 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from pricing.configurations import (
+    NOT_ESTIMATED,
+    Configuration,
+    ConfigurationError,
+    Filled,
+    configuration_record,
+)
 from pricing.ml.ensemble import Estimate, FairPriceEnsemble, TrainConfig
 from pricing.ml.features import SpecRecord, data_fingerprint, record_from_product
 from pricing.models import PricePrediction, PricingModel, RunStatus, TrainingRun
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["Configuration", "ConfigurationError", "NoActiveModel", "NotEstimated"]
 
 TRAIN_KINDS = ("desktop", "laptop")
 PREDICTION_BATCH = 500
@@ -29,6 +38,14 @@ PREDICTION_BATCH = 500
 
 class NoActiveModel(LookupError):
     """No fair-price model has been trained yet."""
+
+
+class NotEstimated(LookupError):
+    """The active model was not trained on this product's kind or category (a sofa, a jacket,
+    or a PC category it has not seen): it gives no fair price for it."""
+
+    def __init__(self, message: str = NOT_ESTIMATED) -> None:
+        super().__init__(message)
 
 
 # --------------------------------------------------------------------------- model cache
@@ -75,6 +92,8 @@ def get_active() -> tuple[PricingModel, FairPriceEnsemble]:
         return model, load_ensemble(model)
     except FileNotFoundError as exc:
         raise NoActiveModel(f"모델 파일이 없습니다: {model.artifact}") from exc
+    except ValueError as exc:  # another format version: no usable model, not a 500
+        raise NoActiveModel(f"모델 파일을 쓸 수 없습니다: {exc}") from exc
 
 
 def reset_model_cache() -> None:
@@ -82,15 +101,85 @@ def reset_model_cache() -> None:
         _loaded.clear()
 
 
+def cached_model_version() -> int | None:
+    """The version of the model this process holds loaded, None when it holds none."""
+    with _lock:
+        cached = _loaded.get("active")
+    return cached[0][0] if cached else None
+
+
+def warm_up() -> bool:
+    """Load the active model and its members into this process now (one estimate included, so
+    torch's first-call set-up happens here too), so the first product page of a web worker does
+    not wait for it. Never raises: without a model, a model file or a database it logs and
+    returns False (called at web-worker start, ``pcadvisor/wsgi.py``)."""
+    try:
+        model, ensemble = get_active()
+        ensemble.estimate([SpecRecord(key="warm-up", name="")])
+    except NoActiveModel as exc:
+        logger.info("pricing warm-up skipped: %s", exc)
+        return False
+    except Exception:  # no database yet, an unreadable artifact, ...: start anyway
+        logger.warning("pricing warm-up failed; the model loads on first use", exc_info=True)
+        return False
+    logger.info("pricing model v%s loaded at start-up", model.version)
+    return True
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a model estimates: category kinds, and catalog category codes (empty: any category
+    of those kinds, for models registered before categories were recorded)."""
+
+    kinds: tuple[str, ...]
+    categories: tuple[str, ...] = ()
+
+    def covers(self, kind: str, category: str = "") -> bool:
+        if kind not in self.kinds:
+            return False
+        return not self.categories or category in self.categories
+
+    def filter(self, products: object) -> object:
+        """``products`` (a Product QuerySet) narrowed to those in scope."""
+        products = products.filter(category__kind__in=list(self.kinds))
+        if self.categories:
+            products = products.filter(category__code__in=list(self.categories))
+        return products
+
+
+def model_scope(model: PricingModel, ensemble: FairPriceEnsemble | None = None) -> Scope:
+    """The kinds/categories recorded with the model at training time; for a model registered
+    before they were recorded, the kinds its encoder learned (its artifact is loaded for that).
+    Never a kind outside PC_KINDS."""
+    from catalog.models import PC_KINDS
+
+    domain = model.domain or {}
+    if not domain.get("kinds"):
+        ensemble = ensemble or load_ensemble(model)
+        domain = ensemble.domain or {"kinds": ensemble.kinds}
+    kinds = domain.get("kinds") or TRAIN_KINDS
+    return Scope(
+        kinds=tuple(k for k in kinds if k in PC_KINDS),
+        categories=tuple(domain.get("categories") or ()),
+    )
+
+
+def product_in_scope(scope: Scope, product: object) -> bool:
+    category = product.category if product.category_id else None
+    return category is not None and scope.covers(category.kind, category.code)
+
+
 # --------------------------------------------------------------------------- training
 
 
 def catalog_records(kinds: Iterable[str] = TRAIN_KINDS) -> list[SpecRecord]:
-    """Records of the active, priced catalog products of the given category kinds."""
+    """Records of the active, priced PC products of the given category kinds (a kind outside
+    ``catalog.models.PC_KINDS``, such as the image-search sofas, is never taken)."""
     from catalog.models import Product
 
     qs = (
-        Product.objects.active()
+        Product.objects.pc()
+        .active()
         .with_related()
         .filter(current_price__isnull=False, category__kind__in=list(kinds))
         .order_by("pk")
@@ -161,6 +250,7 @@ def train_model(
             conformal=ensemble.conformal,
             coverage_target=config.coverage,
             metrics=_jsonable(metrics),
+            domain=_jsonable(ensemble.domain),
             training_seconds=metrics["seconds"],
         )
         if activate:
@@ -234,7 +324,13 @@ def refresh_predictions(product_ids: list[int] | None, progress: object = None) 
         model, ensemble = get_active()
     except NoActiveModel:
         return 0
-    qs = Product.objects.active().with_related().filter(current_price__isnull=False)
+    scope = model_scope(model, ensemble)
+    # Estimates of products the model does not cover (stored before it said so) go.
+    stale = PricePrediction.objects.filter(model=model)
+    if product_ids is not None:
+        stale = stale.filter(product_id__in=product_ids)
+    stale.exclude(product__in=scope.filter(Product.objects.all())).delete()
+    qs = scope.filter(Product.objects.active().with_related().filter(current_price__isnull=False))
     if product_ids is not None:
         qs = qs.filter(pk__in=product_ids)
     ids = list(qs.order_by("pk").values_list("pk", flat=True))
@@ -280,6 +376,15 @@ class ProductEstimate:
     prediction: PricePrediction
 
     @property
+    def explanation(self) -> list[dict[str, object]]:
+        """The stored explanation, without an "image" line when the model's backbone was not
+        pretrained (stored before the ensemble stopped crediting a random backbone)."""
+        items = list(self.prediction.explanation or [])
+        if not self.model.pretrained_backbone:
+            items = [i for i in items if i.get("group") != "image"]
+        return items
+
+    @property
     def deal(self) -> dict[str, object] | None:
         return deal_score(
             self.prediction.listed_price,
@@ -290,10 +395,18 @@ class ProductEstimate:
 
 
 def estimate_product(product: object) -> ProductEstimate:
-    """The stored estimate of the active model (computed and stored now if missing or stale)."""
+    """The stored estimate of the active model (computed and stored now if missing or stale).
+    Raises NoActiveModel, or NotEstimated for a product outside the model's kinds/categories
+    (whatever was stored for it earlier is not shown)."""
     model = PricingModel.objects.current()
     if model is None:
         raise NoActiveModel("아직 학습된 적정가 모델이 없습니다")
+    if model.domain.get("kinds"):
+        scope = model_scope(model)
+    else:  # registered before kinds were recorded: they come from the artifact
+        scope = model_scope(*get_active())
+    if not product_in_scope(scope, product):
+        raise NotEstimated()
     pred = PricePrediction.objects.filter(product_id=product.pk, model=model).first()
     if pred is None or pred.listed_price != product.current_price:
         refresh_predictions([product.pk])
@@ -339,91 +452,35 @@ def deal_score(listed: int | None, fair: int, low: int, high: int) -> dict[str, 
 # --------------------------------------------------------------------------- configurations
 
 
-class ConfigurationError(ValueError):
-    """A typed-in configuration cannot be estimated; ``errors`` maps fields to messages."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
-
-
-@dataclass
-class Configuration:
-    cpu: str
-    gpu: str = ""
-    ram_gb: int | None = None
-    ssd_gb: int | None = None
-    hdd_gb: int | None = None
-    manufacturer: str = ""
-    kind: str = "desktop"
-    listed_price: int | None = None
+def configuration_scope() -> tuple[Scope | None, dict[str, object]]:
+    """(scope, training domain) of the active model, (None, {}) without a usable one: what the
+    configuration form and API offer and check."""
+    try:
+        model, ensemble = get_active()
+    except NoActiveModel:
+        return None, {}
+    return model_scope(model, ensemble), model.domain or ensemble.domain or {}
 
 
-def configuration_record(config: Configuration) -> SpecRecord:
-    """Parse and match a typed-in configuration like any product name; unknown CPU/GPU names
-    (no PassMark row) are field errors."""
-    from catalog.benchmarks import get_matcher
-    from catalog.services import canonical_manufacturer
-    from catalog.specs import parse_specs
-
-    errors: dict[str, list[str]] = {}
-    matcher = get_matcher()
-    cpu_specs = parse_specs(config.cpu, "", {}, kind="cpu")
-    cpu_match = matcher.match("cpu", cpu_specs.cpu_model) if cpu_specs.cpu_model else None
-    if not cpu_specs.cpu_model:
-        errors["cpu"] = [f"'{config.cpu}'에서 CPU 모델을 읽지 못했습니다 (예: 인텔 코어i5-12400F)"]
-    elif cpu_match is None:
-        errors["cpu"] = [f"{cpu_specs.cpu_model}은(는) 벤치마크 표에 없는 CPU입니다"]
-    gpu_model, gpu_score, integrated = "", None, False
-    if config.gpu.strip():
-        gpu_specs = parse_specs(config.gpu, "", {}, kind="gpu")
-        gpu_model = gpu_specs.gpu_model
-        gpu_match = matcher.match("gpu", gpu_model) if gpu_model else None
-        if not gpu_model:
-            errors["gpu"] = [f"'{config.gpu}'에서 GPU 모델을 읽지 못했습니다 (예: RTX 4060)"]
-        elif gpu_match is None:
-            errors["gpu"] = [f"{gpu_model}은(는) 벤치마크 표에 없는 GPU입니다"]
-        else:
-            gpu_score = float(gpu_match.score)
-            integrated = bool(
-                gpu_model.startswith(("Intel UHD", "Intel HD", "Intel Iris", "Radeon Vega"))
-            )
-    if errors:
-        raise ConfigurationError(errors)
-    manufacturer = canonical_manufacturer(config.manufacturer or "")
-    parts = [manufacturer, cpu_specs.cpu_model, gpu_model]
-    if config.ram_gb:
-        parts.append(f"{config.ram_gb}GB")
-    return SpecRecord(
-        key="configuration",
-        name=" ".join(p for p in parts if p),
-        kind=config.kind,
-        manufacturer=manufacturer,
-        cpu_model=cpu_specs.cpu_model,
-        gpu_model=gpu_model,
-        cpu_score=float(cpu_match.score),
-        gpu_score=None if integrated else gpu_score,
-        ram_gb=config.ram_gb,
-        ssd_gb=config.ssd_gb,
-        hdd_gb=config.hdd_gb,
-        vram_gb=None,
-        integrated_gpu=integrated or not gpu_model,
-    )
-
-
-def estimate_configuration(config: Configuration) -> tuple[PricingModel, Estimate, SpecRecord]:
-    """An estimate (with explanation) for a configuration that is not in the catalog."""
-    record = configuration_record(config)
+def estimate_configuration(
+    config: Configuration,
+) -> tuple[PricingModel, Estimate, SpecRecord, list[Filled]]:
+    """An estimate (with explanation) for a configuration that is not in the catalog, its gaps
+    filled from the catalog and refused outside what the model was trained on (see
+    ``pricing.configurations``). Raises ConfigurationError (field errors) or NoActiveModel."""
     model, ensemble = get_active()
-    estimate = ensemble.estimate([record], {}, explain=True)[0]
-    return model, estimate, record
+    scope = model_scope(model, ensemble)
+    typed = configuration_record(config, scope.kinds, model.domain or ensemble.domain)
+    estimate = ensemble.estimate([typed.record], {}, explain=True)[0]
+    return model, estimate, typed.record, typed.filled
 
 
 def estimate_with_deal(config: Configuration) -> dict[str, object]:
-    model, est, record = estimate_configuration(replace(config))
+    model, est, record, filled = estimate_configuration(replace(config))
     return {
         "model": model,
         "estimate": est,
         "record": record,
+        "filled": filled,
         "deal": deal_score(config.listed_price, est.fair_price, est.low, est.high),
     }

@@ -18,6 +18,8 @@ from pricing.models import PricingModel, TrainingRun
 from pricing.services import (
     ConfigurationError,
     NoActiveModel,
+    NotEstimated,
+    configuration_scope,
     estimate_product,
     estimate_with_deal,
     queue_training,
@@ -52,6 +54,9 @@ def pricing_panel(request: HttpRequest, product: object) -> tuple[str, dict] | N
     except NoActiveModel as exc:
         context["no_model"] = str(exc)
         return "pricing/panel.html", context
+    except NotEstimated as exc:
+        context["not_estimated"] = str(exc)
+        return "pricing/panel.html", context
     pred = result.prediction
     context.update(
         model=result.model,
@@ -59,7 +64,7 @@ def pricing_panel(request: HttpRequest, product: object) -> tuple[str, dict] | N
         deal=result.deal,
         band_label=BAND_LABELS.get(pred.band, pred.band),
         members=_members(pred.members, pred.weights),
-        explanation=_explanation(pred.explanation),
+        explanation=_explanation(result.explanation),
         has_image=bool(getattr(product, "image", None)),
         coverage=round(100 * result.model.coverage_target),
     )
@@ -68,10 +73,14 @@ def pricing_panel(request: HttpRequest, product: object) -> tuple[str, dict] | N
 
 def configuration(request: HttpRequest) -> HttpResponse:
     """ "What should this configuration cost": typed-in specs -> estimate."""
-    form = ConfigurationForm(request.GET or None)
-    context: dict[str, object] = {"form": form}
+    scope, _domain = configuration_scope()
+    form = ConfigurationForm(request.GET or None, kinds=list(scope.kinds) if scope else None)
     model = PricingModel.objects.current()
-    context["model"] = model
+    context: dict[str, object] = {
+        "form": form,
+        "model": model,
+        "running": TrainingRun.objects.running().first(),
+    }
     if form.is_bound and form.is_valid():
         try:
             result = estimate_with_deal(form.configuration())
@@ -86,6 +95,7 @@ def configuration(request: HttpRequest) -> HttpResponse:
             context.update(
                 result=est,
                 record=result["record"],
+                filled=result["filled"],
                 deal=result["deal"],
                 band_label=BAND_LABELS.get(est.band, est.band),
                 members=_members(est.members, est.weights),

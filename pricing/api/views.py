@@ -19,12 +19,17 @@ from pricing.models import PricingModel
 from pricing.services import (
     ConfigurationError,
     NoActiveModel,
+    NotEstimated,
+    configuration_scope,
     deal_score,
     estimate_configuration,
     estimate_product,
 )
 
 NO_MODEL = OpenApiResponse(description="아직 학습된 모델이 없습니다 ({detail})")
+NOT_ESTIMATED = OpenApiResponse(
+    description="모델이 학습하지 않은 종류의 상품 (소파 등): 적정가를 추정하지 않습니다 ({detail})"
+)
 
 
 def _no_model(exc: Exception) -> Response:
@@ -34,7 +39,9 @@ def _no_model(exc: Exception) -> Response:
 class ProductEstimateView(APIView):
     """The active model's fair price for a catalog product."""
 
-    @extend_schema(responses={200: EstimateSerializer, 404: None, 503: NO_MODEL})
+    @extend_schema(
+        responses={200: EstimateSerializer, 404: None, 422: NOT_ESTIMATED, 503: NO_MODEL}
+    )
     def get(self, request: Request, pk: int) -> Response:
         from catalog.models import Product
 
@@ -43,11 +50,13 @@ class ProductEstimateView(APIView):
             result = estimate_product(product)
         except NoActiveModel as exc:
             return _no_model(exc)
+        except NotEstimated as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
         p = result.prediction
         data = {
             "fair_price": p.fair_price, "low": p.low, "high": p.high,
             "coverage": result.model.coverage_target, "band": p.band, "members": p.members,
-            "weights": p.weights, "explanation": p.explanation, "used_image": p.used_image,
+            "weights": p.weights, "explanation": result.explanation, "used_image": p.used_image,
             "listed_price": p.listed_price, "deal": result.deal,
             "model_version": result.model.version,
         }  # fmt: skip
@@ -67,11 +76,14 @@ class ConfigurationEstimateView(APIView):
                    503: NO_MODEL},
     )  # fmt: skip
     def post(self, request: Request) -> Response:
-        serializer = ConfigurationInputSerializer(data=request.data)
+        scope, _domain = configuration_scope()
+        serializer = ConfigurationInputSerializer(
+            data=request.data, kinds=list(scope.kinds) if scope else None
+        )
         serializer.is_valid(raise_exception=True)
         config = serializer.configuration()
         try:
-            model, est, _record = estimate_configuration(config)
+            model, est, _record, _filled = estimate_configuration(config)
         except ConfigurationError as exc:
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
         except NoActiveModel as exc:

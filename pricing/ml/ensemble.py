@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from pricing.ml.backbone import DEFAULT_BACKBONE
+from pricing.ml.domain import training_domain
 from pricing.ml.features import (
     ANCHOR_LEVELS,
     BANDS,
@@ -210,6 +211,7 @@ class FairPriceEnsemble:
         images_used: int,
         backbone_pretrained: bool,
         metrics: dict[str, object] | None = None,
+        domain: dict[str, object] | None = None,
     ) -> None:
         self.encoder = encoder
         self.networks = networks
@@ -223,6 +225,15 @@ class FairPriceEnsemble:
         self.images_used = images_used
         self.backbone_pretrained = backbone_pretrained
         self.metrics = metrics or {}
+        # What it was trained on (``pricing.ml.domain.training_domain``); {} for artifacts
+        # saved before the domain was recorded.
+        self.domain = domain or {}
+
+    @property
+    def kinds(self) -> list[str]:
+        """The category kinds it was trained on (for old artifacts: the kinds its encoder knows,
+        i.e. those with at least two training rows)."""
+        return list(self.domain.get("kinds") or self.encoder.kinds)
 
     # ------------------------------------------------------------------ data
 
@@ -299,7 +310,8 @@ class FairPriceEnsemble:
     def explain(self, row: Dataset, fair: float, band: str) -> list[dict[str, object]]:
         """Ablation against a reference product: for each spec group, how much the estimate
         drops (or rises) when that group is replaced by the training data's typical value (median
-        of numbers, most common category; image: the image branch masked). Contributions are
+        of numbers, most common category; image: the image branch masked, only with a pretrained
+        backbone). Contributions are
         not additive when specs interact; each one is measured on its own."""
         reference = np.asarray(self.encoder.reference, dtype=np.float32)
         variants: list[tuple[str, Dataset]] = []
@@ -312,7 +324,10 @@ class FairPriceEnsemble:
             if group == "manufacturer":
                 changed.mfr = np.zeros_like(changed.mfr)
             variants.append((group, changed))
-        if row.has_image[0]:
+        # A randomly initialised backbone is what the model card calls uninformative: its share
+        # of the estimate is not credited to "the product image" (it is in no other line either;
+        # the contributions are measured one at a time, not split up).
+        if row.has_image[0] and self.backbone_pretrained:
             masked = row.take(np.asarray([0]))
             masked.has_image = np.zeros_like(masked.has_image)
             variants.append(("image", masked))
@@ -356,6 +371,7 @@ class FairPriceEnsemble:
             "image_dim": self.image_dim,
             "images_used": self.images_used,
             "backbone_pretrained": self.backbone_pretrained,
+            "domain": self.domain,
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         part = path.with_name(path.name + ".part")
@@ -396,6 +412,7 @@ class FairPriceEnsemble:
             image_dim=payload["image_dim"],
             images_used=payload["images_used"],
             backbone_pretrained=payload["backbone_pretrained"],
+            domain=payload.get("domain") or {},
         )
 
 
@@ -845,5 +862,6 @@ def train_ensemble(
         }
     metrics["seconds"] = round(time.perf_counter() - started, 1)
     ensemble.metrics = metrics
+    ensemble.domain = training_domain(records)
     logger.info("pricing ensemble trained on %s rows in %.1fs", len(records), metrics["seconds"])
     return ensemble

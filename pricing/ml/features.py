@@ -61,6 +61,7 @@ class SpecRecord:
     key: str
     name: str
     kind: str = "desktop"
+    category: str = ""  # the catalog category's code ("112756"), "" outside the catalog
     manufacturer: str = ""
     cpu_model: str = ""
     gpu_model: str = ""
@@ -110,6 +111,11 @@ class SpecRecord:
         if level == "fine":
             return self.cpu_gpu_key
         return f"{self.kind}|{self.cpu_model.lower()}|{self.gpu_model.lower()}"
+
+
+def is_integrated_gpu(gpu_model: str) -> bool:
+    """Integrated graphics (Intel UHD/Iris, Radeon Vega/7x0M, Apple), by canonical GPU name."""
+    return bool(_INTEGRATED.match(gpu_model or ""))
 
 
 def name_tokens(name: str) -> list[str]:
@@ -401,6 +407,7 @@ def record_from_product(product: object) -> SpecRecord:
         key=str(p.pk),
         name=p.name,
         kind=p.category.kind if p.category_id else "other",
+        category=p.category.code if p.category_id else "",
         manufacturer=p.manufacturer.name if p.manufacturer_id else "",
         cpu_model=p.cpu_model,
         gpu_model=p.gpu_model,
@@ -412,7 +419,7 @@ def record_from_product(product: object) -> SpecRecord:
         vram_gb=p.vram_gb,
         os=p.os,
         form_factor=p.form_factor,
-        integrated_gpu=bool(_INTEGRATED.match(p.gpu_model or "")),
+        integrated_gpu=is_integrated_gpu(p.gpu_model),
         image_sha256=p.image_sha256 if image_path else "",
         image_path=image_path,
         price=p.current_price,

@@ -89,3 +89,54 @@ def write_product_csv(path: object, records: list[SpecRecord], prices: bool = Tr
                     specs,
                 ]  # fmt: skip
             )
+
+
+# A catalog shaped like the demo's: graphics memory, operating system and form factor move the
+# price, and a PC without a graphics card lists the CPU's integrated graphics (with its score).
+IGPU = ("Intel UHD 730", 1550)
+VRAM = {"GeForce GTX 1650": 4, "GeForce RTX 3060": 12, "GeForce RTX 3070": 8,
+        "Radeon RX 6600": 8}  # fmt: skip
+OS_PRICE = {"Windows 11 Home": 150_000, "Windows 11 Pro": 250_000, "미포함": 0}
+FORMS = {"미들타워": 0, "미니PC": 60_000}
+LINES = {"삼성전자": "DM500", "LG전자": "B80", "한성컴퓨터": "보스몬스터", "주연테크": "리오나인"}
+
+
+def demo_like_records(n: int = 160, seed: int = 0) -> list[SpecRecord]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        cpu, cpu_score = rng.choice(CPUS)
+        gpu, gpu_score = rng.choice(GPUS)
+        if not gpu and cpu.startswith("AMD"):
+            gpu, gpu_score = GPUS[2]  # a Ryzen without graphics needs a card
+        integrated = not gpu
+        if integrated:
+            gpu, gpu_score = IGPU
+        brand = rng.choice(BRANDS)
+        ram = rng.choice([8, 16, 32])
+        ssd = rng.choice([256, 512, 1000])
+        os_name = rng.choice(list(OS_PRICE))
+        form = "미니PC" if integrated and rng.random() < 0.5 else "미들타워"
+        vram = None if integrated else VRAM[gpu]
+        price = price_of(cpu_score, None if integrated else gpu_score, ram, ssd, brand)
+        price += (vram or 0) * 25_000 + OS_PRICE[os_name] + FORMS[form]
+        out.append(
+            SpecRecord(
+                key=f"d{i}",
+                name=f"{brand} {LINES[brand]} {cpu.split()[-1]}-{i % 7}",
+                kind="desktop",
+                manufacturer=brand,
+                cpu_model=cpu,
+                gpu_model=gpu,
+                cpu_score=cpu_score,
+                gpu_score=gpu_score,
+                ram_gb=ram,
+                ssd_gb=ssd,
+                vram_gb=vram,
+                os=os_name,
+                form_factor=form,
+                integrated_gpu=integrated,
+                price=int(price * rng.uniform(0.97, 1.03)),
+            )  # fmt: skip
+        )
+    return out
