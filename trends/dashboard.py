@@ -1,5 +1,5 @@
 """The market dashboard on the home page: what PC prices did over the last 10 days, by price
-band (desktops, laptops, CPUs and graphics cards only: ``trends.querysets.MARKET_KINDS``).
+band (PC categories only: ``trends.querysets.MARKET_KINDS``).
 
 ``market_summary()`` is what the home view calls: cached in Redis under ``CACHE_KEY`` and
 refreshed by ``trends.tasks.refresh_trends`` after price crawls. ``compute_market_summary`` is
@@ -28,8 +28,8 @@ from trends.rollups import INDEX_DAYS, ensure_market_rollups
 
 logger = logging.getLogger(__name__)
 
-# v2: PC categories only (a v1 summary still counts the sofas)
-CACHE_KEY = "trends:market-summary:v2"
+# v3: PC categories with the parts, directions as shown (a v2 summary leaves the parts out)
+CACHE_KEY = "trends:market-summary:v3"
 CACHE_SECONDS = 24 * 3600
 MOVERS = 5
 MAX_DAYS = 365

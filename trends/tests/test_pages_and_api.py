@@ -173,7 +173,7 @@ def test_a_recorded_backtest_shows_on_the_panel_at_once(market: dict, client: Cl
 def test_the_trend_pages_render(market: dict, client: Client) -> None:
     page = client.get("/trends/")
     assert page.status_code == 200
-    assert "PC 관련 카테고리(데스크톱·노트북·CPU·그래픽카드) 기준" in page.content.decode()
+    assert "PC 관련 카테고리(데스크톱·노트북·CPU·그래픽카드·PC 부품) 기준" in page.content.decode()
     assert client.get(f"/trends/products/{market['new'].pk}/").status_code == 200
     assert client.get("/trends/products/999999/").status_code == 404
 
