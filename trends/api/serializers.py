@@ -45,8 +45,11 @@ class ForecastSerializer(serializers.Serializer):
 class ProductTrendSerializer(serializers.Serializer):
     product_id = serializers.IntegerField()
     status = serializers.ChoiceField(
-        choices=["ok", "insufficient", "no_history"],
-        help_text="ok: 예측함, insufficient: 기록이 부족함, no_history: 가격 기록 없음",
+        choices=["ok", "insufficient", "no_history", "not_pc"],
+        help_text=(
+            "ok: 예측함, insufficient: 기록이 부족함, no_history: 가격 기록 없음, "
+            "not_pc: PC·PC 부품이 아니라 예측하지 않음"
+        ),
     )
     message = serializers.CharField(allow_blank=True)
     reason = serializers.CharField(allow_blank=True)
