@@ -114,11 +114,19 @@ def direction_of(change: float) -> str:
 
 
 def direction_codes(changes: np.ndarray) -> np.ndarray:
-    """``direction_of`` as +1 / 0 / -1 for an array of relative changes (NaN → 0)."""
-    out = np.zeros(np.shape(changes), dtype=np.int8)
-    for i, change in enumerate(np.asarray(changes, dtype=float).ravel()):
-        if np.isfinite(change):
-            out.flat[i] = CODES[direction_of(change)]
+    """``direction_of`` as +1 / 0 / -1 for an array of relative changes (NaN → 0). Vectorised;
+    the few values within float noise of a rounding tie go through ``percent_tenths`` itself,
+    so the result is ``direction_of``'s, value for value."""
+    values = np.asarray(changes, dtype=float)
+    out = np.zeros(values.shape, dtype=np.int8)
+    finite = np.isfinite(values)
+    scaled = np.abs(np.where(finite, values, 0.0)) * 1000
+    tenths = np.sign(values) * np.floor(scaled + 0.5)
+    near_tie = finite & (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    for index in zip(*np.nonzero(near_tie), strict=True):
+        tenths[index] = percent_tenths(float(values[index]))
+    out[finite & (tenths > THRESHOLD_TENTHS)] = 1
+    out[finite & (tenths < -THRESHOLD_TENTHS)] = -1
     return out
 
 
