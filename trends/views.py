@@ -10,7 +10,7 @@ from catalog.models import Product
 from trends.dashboard import index_chart_svg, market_summary
 from trends.forecast import HORIZON
 from trends.querysets import cached_latest_backtest, latest_backtest
-from trends.services import product_trend, trend_chart_svg
+from trends.services import VERDICT_RULE, product_trend, trend_chart_svg
 
 PANEL_TEMPLATE = "trends/_product_panel.html"
 DASHBOARD_TEMPLATE = "trends/_dashboard.html"
@@ -25,6 +25,7 @@ def panel_context(product: Product) -> dict[str, object]:
         # the chart builder escapes every text it writes
         "trend_chart_svg": mark_safe(trend_chart_svg(trend)),  # noqa: S308
         "backtest": cached_latest_backtest(),
+        "verdict_rule": VERDICT_RULE,
     }
 
 

@@ -225,3 +225,25 @@ def test_recorded_prices_rebuild_the_forecaster_and_schedule_one_refresh(
     prices_recorded.send(sender=None, product_ids=ids, days=[END.isoformat()])
     assert len(sent) == 1  # debounced
     assert services.get_forecaster() is not state
+
+
+def test_the_reason_names_similar_products_in_full(market: dict) -> None:
+    long_name = "ASUS ROG Strix G13CH G13CH-1370KF050W 인텔 코어i7 RTX 4070 SUPER 32GB"
+    for product in market["falling"]:
+        product.name = f"{long_name} #{product.pk}"
+        product.save(update_fields=["name"])
+    trend = services.product_trend(market["falling"][0])
+    named = [n for n in trend.neighbours[:3] if not n["self"]]
+    assert named
+    for n in named:
+        assert f"{long_name} #{n['product_id']}" in trend.reason
+
+
+def test_the_panel_states_the_verdict_rule_and_prices_are_whole_won(
+    market: dict, client: Client
+) -> None:
+    html = client.get(f"/trends/products/{market['falling'][0].pk}/").content.decode()
+    assert "판정 규칙" in html and "−2% 미만이면 내림 → 기다리세요" in html
+    data = client.get(f"/api/v1/trends/products/{market['falling'][0].pk}/").json()
+    assert data["verdict_rule"] and data["forecast"]["change_label"].endswith("%")
+    assert isinstance(data["forecast"]["price"], int)
