@@ -229,6 +229,28 @@ def rollup_market_rows(*, movers: int) -> dict[str, object]:
     return {"bands": bands, "movers": movers_rows, "index": index}
 
 
+_ROLLUP_CATEGORIES = """
+    SELECT c.name, c.kind, count(*), avg(w.change),
+           count(*) FILTER (WHERE w.direction = 'up'),
+           count(*) FILTER (WHERE w.direction = 'flat'),
+           count(*) FILTER (WHERE w.direction = 'down')
+    FROM trends_productwindow w
+    JOIN catalog_product p ON p.id = w.product_id
+    JOIN catalog_category c ON c.id = p.category_id
+    WHERE w.change IS NOT NULL AND p.is_active AND p.merged_into_id IS NULL
+    GROUP BY c.id, c.name, c.kind
+    ORDER BY count(*) DESC, c.name
+"""
+
+
+def rollup_category_rows() -> list[tuple]:
+    """(name, kind, products, average change, up, flat, down) per category of the rollups'
+    window, most products first (the /trends/ page's breakdown)."""
+    with connection.cursor() as cur:
+        cur.execute(_ROLLUP_CATEGORIES)
+        return cur.fetchall()
+
+
 def latest_backtest() -> BacktestRun | None:
     """The newest backtest run (what the admin, the panel and the model card show)."""
     return BacktestRun.objects.order_by("-created_at").first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
@@ -247,3 +248,31 @@ def test_the_panel_states_the_verdict_rule_and_prices_are_whole_won(
     data = client.get(f"/api/v1/trends/products/{market['falling'][0].pk}/").json()
     assert data["verdict_rule"] and data["forecast"]["change_label"].endswith("%")
     assert isinstance(data["forecast"]["price"], int)
+
+
+def test_the_market_page_adds_what_the_home_page_does_not_have(
+    market: dict, client: Client
+) -> None:
+    from trends.backtest import run_backtest
+    from trends.tests.synthetic import START, panel_and_static, trending_series
+
+    ram = CategoryFactory(code="112752", name="메모리", kind=CategoryKind.PART)
+    for i in range(3):
+        add_prices(ProductFactory(category=ram, name=f"램 {i}"), [50_000] * 20)
+    panel, static = panel_and_static(trending_series(days=90))
+    result = run_backtest(
+        panel, static, START + dt.timedelta(days=45), START + dt.timedelta(days=75)
+    )
+    services.record_backtest(result, source="synthetic")
+    html = client.get("/trends/").content.decode()
+    home = client.get("/").content.decode()
+    # per category: 31 graphics cards (1 up, 10 flat, 20 down) and the 3 RAM sticks
+    assert "카테고리별" in html and "카테고리별" not in home
+    assert re.search(r"그래픽카드</td>\s*<td[^>]*>31</td>", html)
+    assert re.search(r"메모리</td>\s*<td[^>]*>3</td>", html)
+    # more movers than the home page's five
+    assert html.count('class="mover"') == 1 + 15  # the one riser, 15 of the 20 fallers
+    # the verdict rule and the latest backtest's record
+    assert "판정 규칙" in html and "기다리세요" in html
+    assert "예측 검증" in html and f"{result.n:,}건" in html
+    assert "항상 보합" in html and "정밀도" in html
