@@ -125,44 +125,44 @@ def _ramp(days: int, total: float, start: float = 0.0, end: float = 1.0) -> list
 def build_market(days: int, seed: int) -> MarketPath:
     """The shared market story of the demo window (deterministic for a seed)."""
     rng = random.Random(f"market|{seed}")
-    walk, level = [], 0.0
+    levels, level = [], 0.0
     for _ in range(days):
         level = 0.97 * level + rng.gauss(0, 0.0025)  # slow, mean-reverting random walk
-        walk.append(math.exp(level))
-    overall = list(walk)
+        levels.append(level)
+    # tied down at both ends: the market wanders but ends the window where it began (the real
+    # one drifts about +1 % a year), so the events and component stories are the only trends
+    last = levels[-1] if levels else 0.0
+    overall = [math.exp(v - last * t / max(1, days - 1)) for t, v in enumerate(levels)]
     events = []
     # an exchange-rate jump about a third of the way in: +2.5%, fading out over three weeks
     jump = int(days * 0.35)
     for t in range(jump, days):
         overall[t] *= 1 + 0.025 * math.exp(-(t - jump) / 21)
     events.append(f"day {jump}: 환율 상승 (+2.5%)")
-    # a week-long sale near the end: -3%
-    sale = max(0, days - max(3, int(days * 0.12)) - 5)
-    for t in range(sale, min(days, sale + 5)):
-        overall[t] *= 0.97
-    events.append(f"days {sale}-{min(days, sale + 5) - 1}: 쇼핑 행사 (-3%)")
+    # (no market-wide sale: it would move the parts' value, which the shown prices follow
+    # for weeks; shops' own short sales are the excursions of daily_series)
     # The component stories are gentle, as on the real market where a year's drift is close to
     # zero: ±2–6 % over the window, so that most 10-day moves stay inside ±2 %.
     factors = {
         # RTX 40 stock cleared as RTX 50 settles; older families drift down too
-        "gpu:rtx40": _ramp(days, -0.06, 0.2, 1.0),
-        "gpu:rtx30": _ramp(days, -0.04),
-        "gpu:rx7000": _ramp(days, -0.04, 0.4, 1.0),
-        "gpu:rx6000": _ramp(days, -0.03),
+        "gpu:rtx40": _ramp(days, -0.04, 0.2, 1.0),
+        "gpu:rtx30": _ramp(days, -0.03),
+        "gpu:rx7000": _ramp(days, -0.03, 0.4, 1.0),
+        "gpu:rx6000": _ramp(days, -0.02),
         "gpu:rtx50": _ramp(days, 0.03, 0.5, 1.0),
         "gpu:gtx16": _ramp(days, -0.02),
-        "cpu:intel14": _ramp(days, -0.03),
-        "cpu:intel13": _ramp(days, -0.04),
-        "cpu:ryzen7": _ramp(days, -0.02, 0.3, 1.0),
+        "cpu:intel14": _ramp(days, -0.02),
+        "cpu:intel13": _ramp(days, -0.03),
+        "cpu:ryzen7": _ramp(days, -0.01, 0.3, 1.0),
         # memory and SSD prices climb through the window (a DRAM/NAND upswing)
-        "ram": _ramp(days, 0.08, 0.25, 1.0),
-        "ssd": _ramp(days, 0.05, 0.4, 1.0),
+        "ram": _ramp(days, 0.10, 0.25, 1.0),
+        "ssd": _ramp(days, 0.06, 0.4, 1.0),
         # non-PC categories: puffer jackets dearer into winter, shoes slightly cheaper
         "other:padding": _ramp(days, 0.06, 0.3, 0.8),
         "other:shoes": _ramp(days, -0.03),
         "other:sofa": _ramp(days, 0.0),
     }
-    events.append("RTX 40 -6%, RAM +8%, SSD +5% over the window")
+    events.append("RTX 40 -4%, RAM +10%, SSD +6% over the window")
     return MarketPath(days=days, overall=overall, factors=factors, events=events)
 
 
@@ -202,10 +202,11 @@ TICK_RATE = (0.2, 0.85)  # daily chance of a small step, for the others
 TICK_MEAN = 0.0008  # mean size of a small step (exponential, at most 0.5 %)
 TICK_UP = 0.08
 MOVE_RATE = (0.02, 0.09)  # daily chance of a medium repricing step (0.5–3 %)
-MOVE_UP = 0.42  # before the pull towards the parts' value
+MOVE_UP = 0.45  # before the pull towards the parts' value
 EXCURSION_RATE = (0.01, 0.045)  # daily chance that the cheapest offer sells out / goes on sale
 STOCKOUT_SHARE = 0.7  # of excursions: a jump up (sold out); the rest a short sale
 EXCURSION_DAYS = 4.0  # mean length (geometric, 1..12 days)
+RESTOCK_SHIFT = 0.012  # mean step up when a sold-out offer is back (balances the undercuts)
 CATCH_UP = 0.03  # a shop reprices to the parts' value once it is this far off
 
 
@@ -248,9 +249,10 @@ def daily_series(
         if left:
             left -= 1
             if not left:
+                # the restocked (or the next cheapest) offer is a little different, and after a
+                # sell-out a little dearer: the undercutting steps wear that down again
+                level += rng.gauss(RESTOCK_SHIFT if excursion > 0 else 0.0, 0.015)
                 excursion = 0.0
-                if rng.random() < 0.9:  # the restocked offer is a little different
-                    level += rng.gauss(0, 0.015)
         elif rng.random() < excursion_rate:
             if rng.random() < STOCKOUT_SHARE:
                 excursion = _log_uniform(rng, 0.03, 0.15)
