@@ -1,5 +1,5 @@
 """The market dashboard on the home page: what PC prices did over the last 10 days, by price
-band (desktops, laptops, CPUs and graphics cards only: ``trends.querysets.MARKET_KINDS``).
+band (PC categories only: ``trends.querysets.MARKET_KINDS``).
 
 ``market_summary()`` is what the home view calls: cached in Redis under ``CACHE_KEY`` and
 refreshed by ``trends.tasks.refresh_trends`` after price crawls. ``compute_market_summary`` is
@@ -22,16 +22,18 @@ from trends.querysets import (
     PRICE_BANDS,
     latest_price_day,
     market_rows,
+    rollup_category_rows,
     rollup_market_rows,
 )
 from trends.rollups import INDEX_DAYS, ensure_market_rollups
 
 logger = logging.getLogger(__name__)
 
-# v2: PC categories only (a v1 summary still counts the sofas)
-CACHE_KEY = "trends:market-summary:v2"
+# v3: PC categories with the parts, directions as shown (a v2 summary leaves the parts out)
+CACHE_KEY = "trends:market-summary:v3"
 CACHE_SECONDS = 24 * 3600
 MOVERS = 5
+PAGE_MOVERS = 15  # the /trends/ page lists more than the home page
 MAX_DAYS = 365
 
 
@@ -108,6 +110,29 @@ def _summary(end: dt.date | None, days: int, rows: dict[str, object] | None) -> 
         )
     summary["index"] = [(day, float(value), count) for day, value, count in rows["index"]]
     return summary
+
+
+def market_details() -> dict[str, object]:
+    """What /trends/ adds to the home page's summary, from the rollups (a few milliseconds,
+    not cached): each category's 10-day counts and average change, and the top
+    ``PAGE_MOVERS`` risers and fallers."""
+    state = ensure_market_rollups()
+    if state.end is None:
+        return {"categories": [], "risers": [], "fallers": []}
+    movers = _summary(state.end, state.days, rollup_market_rows(movers=PAGE_MOVERS))
+    categories = [
+        {
+            "name": name,
+            "kind": kind,
+            "count": count,
+            "average_change": float(avg) if avg is not None else None,
+            "up": up,
+            "flat": flat,
+            "down": down,
+        }
+        for name, kind, count, avg, up, flat, down in rollup_category_rows()
+    ]
+    return {"categories": categories, "risers": movers["risers"], "fallers": movers["fallers"]}
 
 
 def market_summary(*, refresh: bool = False) -> dict[str, object]:

@@ -16,11 +16,16 @@ history CSV folders. Shapes and rules:
   their features are taken ``HORIZON`` days earlier (``t - 10``) and their path is
   ``t - 10 → t``. Nothing after ``t`` is ever read: :meth:`KnnForecaster.at` cuts the panel at
   ``t`` before computing anything, so the backtest cannot look ahead by construction.
-* ``K = 15`` neighbours, weights ``1 / (distance + ε)``. The trajectory is the weighted mean of
-  the neighbours' relative paths; the *direction* needs agreement: up (or down) only when at least
-  ``AGREEMENT`` of the neighbour weight moved more than +2 % (or less than −2 %) over 10 days,
-  otherwise flat. Tuned on 2021 decisions (shared Danawa data); requiring agreement is what keeps
-  the method from losing to "always flat" on a market that is mostly flat.
+* ``K = 15`` neighbours, weights ``1 / (distance + ε)``. The point forecast of each day is the
+  value closest to 0 % between the neighbours' weighted 40th and 60th percentiles
+  (``middle_point``): it shows more than +2 % only when at least ``AGREEMENT`` (60 %) of the
+  neighbour weight rose more than +2 % over 10 days, likewise for falls, otherwise it stays
+  inside ±2 %. Requiring that agreement (tuned on 2021 decisions of the shared Danawa data) is
+  what keeps the method from losing to "always flat" on a market that is mostly flat.
+* One rule everywhere (``direction_of``): a change is up when it shows as more than +2 % once
+  rounded to 0.1 %p, down below −2 %, else flat. The direction is that rule applied to the
+  shown 10-day change, the verdict follows from the direction (``VERDICTS``: up → buy, down →
+  wait, flat → neutral), and the dashboard and the backtest classify with the same rule.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -41,8 +47,8 @@ MIN_OBSERVATIONS = 20
 MANUFACTURER_MISMATCH = 0.3
 CATEGORY_MISMATCH = 3.0
 _EPS = 1e-2
-_LOG_UP = float(np.log1p(THRESHOLD))
-_LOG_DOWN = float(np.log1p(-THRESHOLD))
+# THRESHOLD in tenths of a percent: the rule compares the rounded, shown value
+THRESHOLD_TENTHS = round(THRESHOLD * 1000)
 
 FEATURE_NAMES = [
     "cpu_score",
@@ -66,23 +72,67 @@ NUMERIC_WEIGHTS = np.array([1.0, 1.0, 0.3, 0.2, 0.2, 1.0, 1.0, 1.0, 1.0, 1.0, 1.
 UP, FLAT, DOWN = "up", "flat", "down"
 BUY, WAIT, NEUTRAL = "buy", "wait", "neutral"
 DIRECTIONS = (UP, FLAT, DOWN)
+CODES = {UP: 1, FLAT: 0, DOWN: -1}
+# the verdict follows from the direction alone (the rule the pages state, VERDICT_RULE)
+VERDICTS = {UP: BUY, FLAT: NEUTRAL, DOWN: WAIT}
+
+
+def percent_tenths(change: float) -> int:
+    """A relative change in tenths of a percent, as every page shows it (0.0205 → 21, i.e.
+    "+2.1%"): rounded half away from zero, after dropping float noise below 1e-13, so that a
+    ratio of two whole-won prices rounds exactly as its true value does (the dashboard's SQL,
+    ``trends.querysets.TENTHS_SQL``, rounds the same ratio in integers)."""
+    exact = Decimal(float(change)).quantize(Decimal("1e-13"), rounding=ROUND_HALF_EVEN)
+    return int((exact * 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def format_percent(change: float | None, digits: int = 1) -> str:
+    """0.0234 → "+2.3%", -0.001 → "-0.1%", 0 → "0.0%" (the ``pct`` template filter). With one
+    digit it is exactly the value ``direction_of`` classifies."""
+    if change is None:
+        return "-"
+    if digits == 1:
+        value = Decimal(percent_tenths(change)) / 10
+    else:
+        exact = Decimal(float(change)).quantize(Decimal("1e-13"), rounding=ROUND_HALF_EVEN)
+        value = (exact * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    if value == 0:
+        return f"{abs(value):.{digits}f}%"
+    return f"{value:+.{digits}f}%"
 
 
 def direction_of(change: float) -> str:
-    """up / flat / down for a relative change over the horizon (±2 %)."""
-    if change > THRESHOLD:
+    """THE direction rule of trends (the forecast, its text, the verdict, the dashboard and the
+    backtest all use it): a change over the horizon is up when it *shows* as more than +2 %
+    (+2.1 % or more once rounded to 0.1 %p), down when it shows as less than −2 %, else flat."""
+    tenths = percent_tenths(change)
+    if tenths > THRESHOLD_TENTHS:
         return UP
-    if change < -THRESHOLD:
+    if tenths < -THRESHOLD_TENTHS:
         return DOWN
     return FLAT
 
 
-def _classes(log_change: np.ndarray) -> np.ndarray:
-    """+1 / 0 / -1 per log change (NaN → 0)."""
-    out = np.zeros(log_change.shape, dtype=np.int8)
-    out[log_change > _LOG_UP] = 1
-    out[log_change < _LOG_DOWN] = -1
+def direction_codes(changes: np.ndarray) -> np.ndarray:
+    """``direction_of`` as +1 / 0 / -1 for an array of relative changes (NaN → 0). Vectorised;
+    the few values within float noise of a rounding tie go through ``percent_tenths`` itself,
+    so the result is ``direction_of``'s, value for value."""
+    values = np.asarray(changes, dtype=float)
+    out = np.zeros(values.shape, dtype=np.int8)
+    finite = np.isfinite(values)
+    scaled = np.abs(np.where(finite, values, 0.0)) * 1000
+    tenths = np.sign(values) * np.floor(scaled + 0.5)
+    near_tie = finite & (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    for index in zip(*np.nonzero(near_tie), strict=True):
+        tenths[index] = percent_tenths(float(values[index]))
+    out[finite & (tenths > THRESHOLD_TENTHS)] = 1
+    out[finite & (tenths < -THRESHOLD_TENTHS)] = -1
     return out
+
+
+def _classes(log_change: np.ndarray) -> np.ndarray:
+    """``direction_codes`` of log changes (NaN → 0)."""
+    return direction_codes(np.expm1(log_change))
 
 
 def forward_fill(values: np.ndarray, limit: int) -> np.ndarray:
@@ -265,12 +315,19 @@ class Neighbour:
 
 @dataclass
 class Forecast:
-    """The 10-day outlook of one product on ``day`` (relative changes, 0.01 = +1 %)."""
+    """The 10-day outlook of one product on ``day`` (relative changes, 0.01 = +1 %).
+
+    ``trajectory`` is the point forecast day by day: of the neighbours' changes that day, the
+    value closest to 0 % between their weighted 40th and 60th percentiles (the middle fifth of
+    similar products: a product moves in the forecast only as far as that middle agrees).
+    ``direction`` is ``direction_of(total_change)``, the verdict follows from the direction
+    (``VERDICTS``): what the page shows as the change is exactly what is classified.
+    """
 
     key: object
     day: dt.date
     price: float
-    trajectory: list[float]  # weighted mean relative change, day 1..HORIZON
+    trajectory: list[float]  # point forecast, day 1..HORIZON (see the class doc)
     low: list[float]  # weighted 20th percentile of neighbours per day
     high: list[float]  # weighted 80th percentile
     direction: str
@@ -290,17 +347,35 @@ class Forecast:
 
     @property
     def verdict(self) -> str:
-        return {UP: BUY, DOWN: WAIT}.get(self.direction, NEUTRAL)
+        return VERDICTS[self.direction]
 
     @property
     def expected_drop(self) -> float:
         """How far a "wait" verdict expects the price to fall (a positive fraction, ≥ 2 %):
         the weighted mean change of the neighbours that fell."""
-        falls = [n for n in self.neighbours if n.change < -THRESHOLD]
+        falls = [n for n in self.neighbours if direction_of(n.change) == DOWN]
         weight = sum(n.weight for n in falls)
         if not weight:
             return THRESHOLD
         return max(THRESHOLD, -sum(n.weight * n.change for n in falls) / weight)
+
+
+def middle_point(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Per column of ``values`` (K, H): the value closest to 0 between the weighted
+    ``1 - AGREEMENT`` and ``AGREEMENT`` quantiles (40th and 60th percentiles). It shows more
+    than +2 % only when at least ``AGREEMENT`` of the weight rose more than that (and likewise
+    for falls), which is the agreement rule the forecaster was tuned with."""
+    low = _weighted_quantile(values, weights, 1 - AGREEMENT)
+    high = _weighted_quantile(values, weights, AGREEMENT)
+    return np.where(low > 0, low, np.where(high < 0, high, 0.0))
+
+
+def smoothed_share(share: float, weights: np.ndarray) -> float:
+    """The weight share of the predicted class, pulled towards 1/3 by the neighbourhood's
+    effective size (``1 / Σw²``, Laplace over the three classes): fifteen equal neighbours that
+    all agree give 89 %, one dominant neighbour 50 %, never a certainty."""
+    n_eff = 1.0 / float((weights**2).sum()) if len(weights) else 0.0
+    return (share * n_eff + 1.0) / (n_eff + 3.0)
 
 
 def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> np.ndarray:
@@ -368,6 +443,7 @@ class KnnForecaster:
         self._pool_man = static.manufacturer[self.pool_rows]
         self._pool_cat = static.category[self.pool_rows]
         self._pool_change = self.pool_paths[:, -1] if len(self.pool_rows) else np.zeros(0)
+        self._pool_codes = direction_codes(self._pool_change)
 
     @classmethod
     def at(
@@ -413,26 +489,23 @@ class KnnForecaster:
             order = order[weights[i][order] > 0]  # fewer than k in the category: drop the rest
             idx, w = nn[i][order], weights[i][order]
             paths = self.pool_paths[idx]
-            changes = self._pool_change[idx]
-            up = float(w[changes > THRESHOLD].sum())
-            down = float(w[changes < -THRESHOLD].sum())
-            flat = 1.0 - up - down
-            if up >= self.agreement:
-                direction, confidence = UP, up
-            elif down >= self.agreement:
-                direction, confidence = DOWN, down
-            else:
-                direction, confidence = FLAT, max(flat, 1.0 - max(up, down))
+            codes = self._pool_codes[idx]
+            up = float(w[codes == 1].sum())
+            down = float(w[codes == -1].sum())
+            flat = max(0.0, 1.0 - up - down)
+            trajectory = middle_point(paths, w)
+            direction = direction_of(float(trajectory[-1]))
+            share = {UP: up, DOWN: down, FLAT: flat}[direction]
             out.append(
                 Forecast(
                     key=self.panel.keys[row],
                     day=self.day,
                     price=float(np.exp(self.panel.log_price[row, self.col])),
-                    trajectory=[float(v) for v in w @ paths],
+                    trajectory=[float(v) for v in trajectory],
                     low=[float(v) for v in _weighted_quantile(paths, w, 0.2)],
                     high=[float(v) for v in _weighted_quantile(paths, w, 0.8)],
                     direction=direction,
-                    confidence=float(confidence),
+                    confidence=smoothed_share(share, w),
                     up_share=up,
                     down_share=down,
                     flat_share=flat,
@@ -467,4 +540,4 @@ def momentum_class(panel: PricePanel, rows: np.ndarray, col: int) -> np.ndarray:
 
 
 def direction_code(direction: str) -> int:
-    return {UP: 1, FLAT: 0, DOWN: -1}[direction]
+    return CODES[direction]

@@ -7,9 +7,9 @@ and as the rollups' reference: every query starts from the daily lowest price pe
 (``min(price) GROUP BY product_id, day``), which the unique index
 ``price_one_per_product_day_variant`` (product_id, day, variant) serves.
 
-Both cover the PC market only (``MARKET_KINDS``: desktops, laptops, CPUs, graphics cards): the
-catalog's other categories (parts, and the sofas and shoes of the image-search demo) are not
-what a PC buyer watches, and a sofa on sale must not head the "많이 내린 상품" list.
+Both cover the PC market only (``MARKET_KINDS`` = ``catalog.models.PC_KINDS``: desktops,
+laptops, CPUs, graphics cards and PC parts): the sofas, jackets and shoes of the image-search
+demo are not what a PC buyer watches, and a sofa on sale must not head the "많이 내린 상품" list.
 """
 
 from __future__ import annotations
@@ -20,15 +20,17 @@ import logging
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from catalog.models import CategoryKind
+from catalog.models import PC_KINDS, CategoryKind
 from trends.models import BacktestRun
 
 logger = logging.getLogger(__name__)
 
 # The categories the dashboard counts (every count, band, mover and the index), and how the
 # dashboard says so.
-MARKET_KINDS = (CategoryKind.DESKTOP, CategoryKind.LAPTOP, CategoryKind.CPU, CategoryKind.GPU)
-MARKET_SCOPE = f"PC 관련 카테고리({'·'.join(str(k.label) for k in MARKET_KINDS)}) 기준"
+MARKET_KINDS = PC_KINDS
+MARKET_SCOPE = (
+    f"PC 관련 카테고리({'·'.join(str(CategoryKind(k).label) for k in MARKET_KINDS)}) 기준"
+)
 # ``p`` (catalog_product) is in one of MARKET_KINDS; the query passes ``kinds`` (market_kinds())
 MARKET_PRODUCT = (
     "p.category_id IN (SELECT c.id FROM catalog_category c WHERE c.kind = ANY(%(kinds)s))"
@@ -51,11 +53,7 @@ _CHANGES = """
     WITH changes AS MATERIALIZED (
         SELECT p.id AS product_id, l.price, b.price AS base_price,
                l.price::float8 / b.price - 1 AS change,
-               CASE
-                   WHEN l.price::float8 / b.price - 1 > %(threshold)s THEN 'up'
-                   WHEN l.price::float8 / b.price - 1 < -%(threshold)s THEN 'down'
-                   ELSE 'flat'
-               END AS direction,
+               {direction} AS direction,
                CASE {bands} END AS band
         FROM catalog_product p
         CROSS JOIN LATERAL (
@@ -89,6 +87,23 @@ INDEX_SQL = """
 """.replace("{market}", MARKET_PRODUCT)
 
 
+def tenths_sql(price: str, base: str) -> str:
+    """``trends.forecast.percent_tenths(price / base - 1)`` in SQL, exactly, for whole-won
+    prices: |change| × 1000 rounded half away from zero, in integer arithmetic."""
+    size = f"((2000 * abs({price}::bigint - {base}) + {base}) / (2 * {base}::bigint))"
+    return f"(CASE WHEN {price} >= {base} THEN {size} ELSE -{size} END)"
+
+
+def direction_sql(price: str, base: str) -> str:
+    """``trends.forecast.direction_of(price / base - 1)`` in SQL (the query passes
+    ``threshold_tenths``, ``trends.forecast.THRESHOLD_TENTHS``)."""
+    tenths = tenths_sql(price, base)
+    return (
+        f"(CASE WHEN {tenths} > %(threshold_tenths)s THEN 'up' "
+        f"WHEN {tenths} < -%(threshold_tenths)s THEN 'down' ELSE 'flat' END)"
+    )
+
+
 def band_case() -> str:
     """``CASE`` arms mapping ``l.price`` to its index in PRICE_BANDS."""
     parts = []
@@ -98,7 +113,11 @@ def band_case() -> str:
     return " ".join(parts)
 
 
-CHANGES_SQL = _CHANGES.replace("{bands}", band_case()).replace("{market}", MARKET_PRODUCT)
+CHANGES_SQL = (
+    _CHANGES.replace("{bands}", band_case())
+    .replace("{market}", MARKET_PRODUCT)
+    .replace("{direction}", direction_sql("l.price", "b.price"))
+)
 GAP_DAYS = 5
 # a product counts when its latest price is at most this many days older than the newest day
 FRESH_DAYS = 3
@@ -119,14 +138,15 @@ def latest_price_day() -> dt.date | None:
 def market_rows(
     end: dt.date, *, days: int, horizon: int, threshold: float, movers: int
 ) -> dict[str, object]:
-    """Counts, per-band aggregates and movers (one statement), and the daily index (another)."""
+    """Counts, per-band aggregates and movers (one statement), and the daily index (another).
+    Directions follow ``trends.forecast.direction_of`` with ``threshold`` (a fraction)."""
     params = {
         "start": end - dt.timedelta(days=days),
         "end": end,
         "base_day": end - dt.timedelta(days=horizon),
         "base_from": end - dt.timedelta(days=horizon + GAP_DAYS),
         "fresh_day": end - dt.timedelta(days=FRESH_DAYS),
-        "threshold": threshold,
+        "threshold_tenths": round(threshold * 1000),
         "movers": movers,
         "kinds": market_kinds(),
     }
@@ -207,6 +227,28 @@ def rollup_market_rows(*, movers: int) -> dict[str, object]:
         cur.execute("SELECT day, value, products FROM trends_marketindexday ORDER BY day")
         index = cur.fetchall()
     return {"bands": bands, "movers": movers_rows, "index": index}
+
+
+_ROLLUP_CATEGORIES = """
+    SELECT c.name, c.kind, count(*), avg(w.change),
+           count(*) FILTER (WHERE w.direction = 'up'),
+           count(*) FILTER (WHERE w.direction = 'flat'),
+           count(*) FILTER (WHERE w.direction = 'down')
+    FROM trends_productwindow w
+    JOIN catalog_product p ON p.id = w.product_id
+    JOIN catalog_category c ON c.id = p.category_id
+    WHERE w.change IS NOT NULL AND p.is_active AND p.merged_into_id IS NULL
+    GROUP BY c.id, c.name, c.kind
+    ORDER BY count(*) DESC, c.name
+"""
+
+
+def rollup_category_rows() -> list[tuple]:
+    """(name, kind, products, average change, up, flat, down) per category of the rollups'
+    window, most products first (the /trends/ page's breakdown)."""
+    with connection.cursor() as cur:
+        cur.execute(_ROLLUP_CATEGORIES)
+        return cur.fetchall()
 
 
 def latest_backtest() -> BacktestRun | None:

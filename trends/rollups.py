@@ -31,9 +31,16 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from trends.forecast import HORIZON, THRESHOLD
+from trends.forecast import HORIZON, THRESHOLD_TENTHS
 from trends.models import MarketRollup, PendingPrices
-from trends.querysets import FRESH_DAYS, GAP_DAYS, MARKET_PRODUCT, band_case, market_kinds
+from trends.querysets import (
+    FRESH_DAYS,
+    GAP_DAYS,
+    MARKET_PRODUCT,
+    band_case,
+    direction_sql,
+    market_kinds,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -76,14 +83,12 @@ _LATEST_DAY = "SELECT max(day) FROM trends_dailylowest"
 # Each PC product's first daily lowest in (start, end] and, for products with a price in the last
 # FRESH_DAYS days and one HORIZON(+GAP_DAYS) days earlier, the change between them: the same
 # probes as trends.querysets.CHANGES_SQL, against the rollup.
-_WINDOW_INSERT = """
+_WINDOW_INSERT = (
+    """
     INSERT INTO trends_productwindow
         (product_id, first_price, price, base_price, change, direction, band)
     SELECT p.id, f.price, l.price, b.price, c.change,
-           CASE WHEN c.change IS NULL THEN ''
-                WHEN c.change > %(threshold)s THEN 'up'
-                WHEN c.change < -%(threshold)s THEN 'down'
-                ELSE 'flat' END,
+           CASE WHEN c.change IS NULL THEN '' ELSE {direction} END,
            CASE WHEN c.change IS NULL THEN NULL ELSE (CASE {bands} END) END
     FROM catalog_product p
     CROSS JOIN LATERAL (
@@ -103,7 +108,10 @@ _WINDOW_INSERT = """
     ) b ON true
     CROSS JOIN LATERAL (SELECT l.price::float8 / b.price - 1 AS change) c
     WHERE {market} {and_ids}
-""".replace("{bands}", band_case()).replace("{market}", MARKET_PRODUCT)
+""".replace("{bands}", band_case())
+    .replace("{market}", MARKET_PRODUCT)
+    .replace("{direction}", direction_sql("l.price", "b.price"))
+)
 
 # The index of INDEX_SQL (trends.querysets) over the rollups: the first price comes from
 # ProductWindow instead of a window function, which lets PostgreSQL scan and join in parallel.
@@ -123,7 +131,7 @@ def _window_params(end: dt.date, days: int) -> dict[str, object]:
         "base_day": end - dt.timedelta(days=HORIZON),
         "base_from": end - dt.timedelta(days=HORIZON + GAP_DAYS),
         "fresh_day": end - dt.timedelta(days=FRESH_DAYS),
-        "threshold": THRESHOLD,
+        "threshold_tenths": THRESHOLD_TENTHS,
         "kinds": market_kinds(),
     }
 
@@ -170,10 +178,12 @@ def _save_state(end: dt.date | None, days: int, started: float) -> None:
 
 def rebuild_market_rollups(*, days: int = INDEX_DAYS) -> RollupReport:
     """Rebuild every rollup from catalog_pricesnapshot (one aggregate over the window's price
-    rows): for a new deployment, after bulk edits that sent no signal (products moved between
-    categories too), or to check the incremental refresh. Pending notes are consumed: the
-    rebuild covers them. Migration 0003 forgets the state so that this runs once on the next
-    refresh or dashboard read, dropping the non-PC rows built before MARKET_KINDS existed."""
+        rows): for a new deployment, after bulk edits that sent no signal (products moved between
+        categories too), or to check the incremental refresh. Pending notes are consumed: the
+        rebuild covers them. Migration 0003 forgets the state so that this runs once on the next
+        refresh or dashboard read, dropping the non-PC rows built before MARKET_KINDS existed;
+    migration 0004 does the same for the parts that joined MARKET_KINDS and the directions that
+    now follow the shown, rounded change."""
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])

@@ -22,16 +22,19 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from catalog.history import PriceHistory, load_price_history
-from catalog.models import CategoryKind, PriceSnapshot, Product
+from catalog.models import PC_KINDS, CategoryKind, PriceSnapshot, Product
 from trends.backtest import BacktestResult, run_backtest
 from trends.forecast import (
+    AGREEMENT,
     GAP_LIMIT,
     HORIZON,
     LOOKBACK,
+    THRESHOLD,
     Forecast,
     KnnForecaster,
     PricePanel,
     StaticFeatures,
+    format_percent,
 )
 from trends.models import BacktestRun
 from trends.querysets import forget_latest_backtest
@@ -46,6 +49,21 @@ HISTORY_KINDS = {"112747": CategoryKind.CPU, "112753": CategoryKind.GPU}
 
 VERDICT_LABELS = {"buy": "지금 사세요", "wait": "기다리세요", "neutral": "급하지 않아요"}
 DIRECTION_LABELS = {"up": "오름", "flat": "보합", "down": "내림"}
+# The rule the product page and /trends/ state (trends.forecast: direction_of, VERDICTS,
+# middle_point); one sentence per step.
+_T = f"{THRESHOLD:.0%}"
+VERDICT_RULE = [
+    f"10일 뒤 예상 변화가 +{_T}를 넘으면(반올림해 +{THRESHOLD * 100 + 0.1:.1f}% 이상) 오름 → "
+    f"지금 사세요, −{_T} 미만이면 내림 → 기다리세요, 그 사이면 보합 → 급하지 않아요.",
+    f"예상 변화는 비슷한 상품 {HORIZON}일 흐름의 가운데(가중 {1 - AGREEMENT:.0%}~"
+    f"{AGREEMENT:.0%} 구간)에서 0%에 가장 가까운 값입니다. 그래서 비슷한 상품의 "
+    f"{AGREEMENT:.0%} 이상이 같은 쪽으로 {_T} 넘게 움직였을 때만 오름이나 내림이 됩니다.",
+    "시장 동향의 오름·보합·내림도 같은 ±2% 규칙으로 셉니다.",
+]
+NOT_PC_MESSAGE = (
+    "PC와 PC 부품이 아닌 상품(소파, 패딩, 신발 등)은 가격 예측을 하지 않습니다. "
+    "가격 기록만 보여 드립니다."
+)
 
 
 # --------------------------------------------------------------------------- panels
@@ -107,10 +125,10 @@ def static_rows_for_products(product_ids: Iterable[int]) -> dict[int, dict[str, 
             "hdd_gb": r["hdd_gb"],
             "manufacturer": r["manufacturer_id"],
             # PCs compare across their categories of a kind (브랜드PC and 일체형PC are both
-            # desktops); anything else only within its own category (a sofa is no shoe).
-            "category": r["category__kind"]
-            if r["category__kind"] != "other"
-            else f"other:{r['category__code']}",
+            # desktops); parts only within their own category (RAM is no SSD).
+            "category": f"part:{r['category__code']}"
+            if r["category__kind"] == CategoryKind.PART
+            else r["category__kind"],
             "name": r["name"],
         }
         for r in rows
@@ -204,7 +222,7 @@ def build_forecaster(latest_day: dt.date | None = None) -> ForecasterState:
     if latest_day is None:
         return ForecasterState(None, {}, version, time.time(), 0.0, None)
     start = latest_day - dt.timedelta(days=PANEL_DAYS)
-    series = daily_lowest_series(since=start, until=latest_day)
+    series = daily_lowest_series(since=start, until=latest_day, kinds=PC_KINDS)
     statics = static_rows_for_products(series)
     panel, static = build_panel(series, statics, start=start, end=latest_day)
     forecaster = KnnForecaster(panel, static, panel.width - 1)
@@ -238,7 +256,7 @@ class ProductTrend:
     """What the product page and the API show for one product."""
 
     product: Product
-    status: str  # "ok", "insufficient", "no_history"
+    status: str  # "ok", "insufficient", "no_history", "not_pc"
     message: str
     history: PriceHistory
     forecast: Forecast | None = None
@@ -287,7 +305,8 @@ class ProductTrend:
             return self.message
         f = self.forecast
         movers = ", ".join(
-            f"{n['name'][:28]} {n['change'] * 100:+.1f}%" for n in self.neighbours[:3]
+            f"{'이 상품의 지난 10일' if n['self'] else n['name']} {format_percent(n['change'])}"
+            for n in self.neighbours[:3]
         )
         share = {"up": f.up_share, "down": f.down_share}.get(f.direction)
         if share is not None:
@@ -295,7 +314,8 @@ class ProductTrend:
             head = f"비슷한 상품 {len(f.neighbours)}개의 최근 10일 가격 흐름 중 {share:.0%}(가중)가 {word}"
         else:
             head = (
-                f"비슷한 상품 {len(f.neighbours)}개의 최근 10일 흐름이 한쪽으로 모이지 않았습니다 "
+                f"비슷한 상품 {len(f.neighbours)}개의 최근 10일 흐름 중 같은 쪽으로 2% 넘게 "
+                f"움직인 상품이 {AGREEMENT:.0%}에 못 미칩니다 "
                 f"(오름 {f.up_share:.0%}, 내림 {f.down_share:.0%}, 보합 {f.flat_share:.0%})"
             )
         return f"{head}. 가까운 상품: {movers}."
@@ -334,6 +354,8 @@ def _history_notes(product_id: int, history: PriceHistory) -> list[str]:
 def product_trend(product: Product) -> ProductTrend:
     """The forecast (or the honest reason there is none) for one product."""
     history = load_price_history(product.pk, days=CHART_DAYS)
+    if not product.category.is_pc:
+        return ProductTrend(product, "not_pc", NOT_PC_MESSAGE, history)
     if not history.points:
         return ProductTrend(product, "no_history", "가격 기록이 없어 예측할 수 없습니다.", history)
     notes = _history_notes(product.pk, history)
@@ -430,8 +452,9 @@ def panel_from_history_dirs(
 
 
 def panel_from_db(*, kinds: Iterable[str] = ()) -> tuple[PricePanel, StaticFeatures]:
-    """A panel of the catalog's whole price history (active products)."""
-    series = daily_lowest_series(kinds=kinds)
+    """A panel of the catalog's whole price history (active products of ``kinds``, by default
+    every PC kind: no forecast is made for the other categories, so none is tested)."""
+    series = daily_lowest_series(kinds=list(kinds) or PC_KINDS)
     return build_panel(series, static_rows_for_products(series))
 
 

@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
 from catalog.models import Product
-from trends.dashboard import index_chart_svg, market_summary
+from trends.dashboard import index_chart_svg, market_details, market_summary
 from trends.forecast import HORIZON
 from trends.querysets import cached_latest_backtest, latest_backtest
-from trends.services import product_trend, trend_chart_svg
+from trends.services import VERDICT_RULE, product_trend, trend_chart_svg
 
 PANEL_TEMPLATE = "trends/_product_panel.html"
 DASHBOARD_TEMPLATE = "trends/_dashboard.html"
@@ -25,6 +25,7 @@ def panel_context(product: Product) -> dict[str, object]:
         # the chart builder escapes every text it writes
         "trend_chart_svg": mark_safe(trend_chart_svg(trend)),  # noqa: S308
         "backtest": cached_latest_backtest(),
+        "verdict_rule": VERDICT_RULE,
     }
 
 
@@ -48,6 +49,17 @@ def product_trend_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def market(request: HttpRequest) -> HttpResponse:
+    """The market page: the home page's summary without its short mover lists, and what the
+    home page has not — the breakdown by category, longer mover lists, the verdict rule and
+    the latest backtest's track record."""
     return render(
-        request, "trends/market.html", {**dashboard_context(), "backtest": latest_backtest()}
+        request,
+        "trends/market.html",
+        {
+            **dashboard_context(),
+            "details": market_details(),
+            "backtest": latest_backtest(),
+            "verdict_rule": VERDICT_RULE,
+            "full_page": True,
+        },
     )

@@ -7,8 +7,9 @@ import datetime as dt
 from rest_framework import serializers
 
 from trends.dashboard import MAX_DAYS
-from trends.forecast import HORIZON
+from trends.forecast import HORIZON, format_percent
 from trends.models import BacktestRun
+from trends.services import VERDICT_RULE
 
 
 class NeighbourSerializer(serializers.Serializer):
@@ -25,16 +26,25 @@ class ForecastDaySerializer(serializers.Serializer):
     change = serializers.FloatField(help_text="예측 변화율 (가중 평균)")
     low = serializers.FloatField(help_text="이웃 흐름 20% 분위")
     high = serializers.FloatField(help_text="이웃 흐름 80% 분위")
-    price = serializers.FloatField()
+    price = serializers.IntegerField(help_text="예측 가격 (원)")
 
 
 class ForecastSerializer(serializers.Serializer):
     day = serializers.DateField(help_text="예측 기준일")
-    price = serializers.FloatField(help_text="기준일 최저가")
-    direction = serializers.ChoiceField(choices=["up", "flat", "down"])
-    verdict = serializers.ChoiceField(choices=["buy", "wait", "neutral"])
-    confidence = serializers.FloatField()
+    price = serializers.IntegerField(help_text="기준일 최저가 (원)")
+    direction = serializers.ChoiceField(
+        choices=["up", "flat", "down"],
+        help_text="change_label이 +2%를 넘으면 up, −2% 미만이면 down, 그 사이면 flat",
+    )
+    direction_label = serializers.CharField(help_text="오름 / 보합 / 내림")
+    verdict = serializers.ChoiceField(
+        choices=["buy", "wait", "neutral"], help_text="up → buy, down → wait, flat → neutral"
+    )
+    confidence = serializers.FloatField(
+        help_text="예측 방향으로 움직인 이웃의 가중 비율 (이웃이 적을수록 1/3 쪽으로 낮춤)"
+    )
     total_change = serializers.FloatField(help_text=f"{HORIZON}일 뒤 예상 변화율")
+    change_label = serializers.CharField(help_text="total_change를 0.1%p로 반올림한 표시값")
     mean_daily_change = serializers.FloatField()
     up_share = serializers.FloatField()
     flat_share = serializers.FloatField()
@@ -45,12 +55,16 @@ class ForecastSerializer(serializers.Serializer):
 class ProductTrendSerializer(serializers.Serializer):
     product_id = serializers.IntegerField()
     status = serializers.ChoiceField(
-        choices=["ok", "insufficient", "no_history"],
-        help_text="ok: 예측함, insufficient: 기록이 부족함, no_history: 가격 기록 없음",
+        choices=["ok", "insufficient", "no_history", "not_pc"],
+        help_text=(
+            "ok: 예측함, insufficient: 기록이 부족함, no_history: 가격 기록 없음, "
+            "not_pc: PC·PC 부품이 아니라 예측하지 않음"
+        ),
     )
     message = serializers.CharField(allow_blank=True)
     reason = serializers.CharField(allow_blank=True)
     verdict_label = serializers.CharField(allow_blank=True)
+    verdict_rule = serializers.ListField(child=serializers.CharField())
     lowest_label = serializers.CharField(allow_blank=True)
     lowest_in_days = serializers.IntegerField(allow_null=True)
     notes = serializers.ListField(child=serializers.CharField())
@@ -64,11 +78,13 @@ class ProductTrendSerializer(serializers.Serializer):
         if f:
             forecast = {
                 "day": f.day,
-                "price": f.price,
+                "price": round(f.price),
                 "direction": f.direction,
+                "direction_label": trend.direction_label,
                 "verdict": f.verdict,
                 "confidence": f.confidence,
                 "total_change": f.total_change,
+                "change_label": format_percent(f.total_change),
                 "mean_daily_change": f.mean_daily_change,
                 "up_share": f.up_share,
                 "flat_share": f.flat_share,
@@ -79,7 +95,7 @@ class ProductTrendSerializer(serializers.Serializer):
                         "change": c,
                         "low": lo,
                         "high": hi,
-                        "price": f.price * (1 + c),
+                        "price": round(f.price * (1 + c)),
                     }
                     for i, (c, lo, hi) in enumerate(zip(f.trajectory, f.low, f.high, strict=True))
                 ],
@@ -91,6 +107,7 @@ class ProductTrendSerializer(serializers.Serializer):
             "message": trend.message,
             "reason": trend.reason,
             "verdict_label": trend.verdict_label,
+            "verdict_rule": VERDICT_RULE,
             "lowest_label": lowest.label if lowest else "",
             "lowest_in_days": lowest.days if lowest else None,
             "notes": trend.notes,

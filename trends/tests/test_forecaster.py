@@ -7,7 +7,16 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from trends.forecast import HORIZON, K, KnnForecaster, PricePanel, direction_of
+from trends.forecast import (
+    HORIZON,
+    VERDICTS,
+    K,
+    KnnForecaster,
+    PricePanel,
+    StaticFeatures,
+    direction_of,
+    format_percent,
+)
 from trends.tests.synthetic import (
     START,
     cyclic_series,
@@ -23,7 +32,8 @@ def test_it_says_wait_when_every_similar_product_fell() -> None:
     forecast = forecaster.forecast(3)
     assert forecast.direction == "down"
     assert forecast.verdict == "wait"
-    assert forecast.confidence == pytest.approx(1.0)
+    # fifteen neighbours that all agree: high, but a finite neighbourhood is never a certainty
+    assert 0.85 < forecast.confidence < 1.0
     assert forecast.total_change == pytest.approx(np.expm1(-0.005 * HORIZON), abs=1e-3)
     assert len(forecast.trajectory) == HORIZON
     assert len(forecast.neighbours) == K
@@ -124,3 +134,93 @@ def test_neighbours_come_from_the_products_own_category() -> None:
     )
     assert forecast.neighbours
     assert all(not n.key.startswith("sofa") for n in forecast.neighbours)
+
+
+def split_series(products: int = 30, days: int = 70, step: float = 0.06) -> dict:
+    """Every other product's price jumps by ``step`` five days before the end; the rest stay."""
+    return {
+        f"s{p}": {
+            START + dt.timedelta(days=d): round(
+                (500_000 + 1_000 * p) * (1 + step if p % 2 and d >= days - 5 else 1)
+            )
+            for d in range(days)
+        }
+        for p in range(products)
+    }
+
+
+def test_a_split_neighbourhood_is_flat_and_its_shown_change_says_so_too() -> None:
+    """Half the similar products rose 6 %, half did not: the weighted mean is about +3 %, but
+    that is no agreement. The forecast must not say "보합" next to "+3.0%"."""
+    series = split_series()
+    panel, static = panel_and_static(series)
+    forecaster = KnnForecaster.at(panel, static, START + dt.timedelta(days=69))
+    forecasts = forecaster.forecast_many(np.flatnonzero(forecaster.query_ok))
+    assert forecasts
+    for f in forecasts:
+        assert f.direction == "flat"
+        assert direction_of(f.total_change) == f.direction
+        assert abs(float(format_percent(f.total_change).rstrip("%"))) <= 2.0
+        assert f.verdict == "neutral"
+
+
+@pytest.mark.parametrize("series", ["cyclic", "split", "falling", "rising"])
+def test_direction_shown_change_and_verdict_always_agree(series: str) -> None:
+    made = {
+        "cyclic": cyclic_series,
+        "split": split_series,
+        "falling": lambda: trending_series(daily=-0.004),
+        "rising": lambda: trending_series(daily=0.003),
+    }[series]()
+    panel, static = panel_and_static(made)
+    day = panel.end - dt.timedelta(days=3)
+    forecaster = KnnForecaster.at(panel, static, day)
+    forecasts = forecaster.forecast_many(np.flatnonzero(forecaster.query_ok))
+    assert forecasts
+    for f in forecasts:
+        shown = float(format_percent(f.total_change).rstrip("%"))
+        expected = "up" if shown > 2.0 else "down" if shown < -2.0 else "flat"
+        assert f.direction == expected == direction_of(f.total_change)
+        assert f.verdict == VERDICTS[f.direction]
+        share = {"up": f.up_share, "down": f.down_share}.get(f.direction)
+        if share is not None:  # a rise or fall is called only when the neighbours agree
+            assert share >= 0.6
+
+
+@pytest.mark.parametrize(
+    ("change", "shown", "direction"),
+    [
+        (0.0205, "+2.1%", "up"),
+        (1_020_500 / 1_000_000 - 1, "+2.1%", "up"),  # a tie of whole-won prices rounds up
+        (0.02049, "+2.0%", "flat"),
+        (0.02, "+2.0%", "flat"),
+        (-0.02, "-2.0%", "flat"),
+        (979_500 / 1_000_000 - 1, "-2.1%", "down"),
+        (-0.0004, "0.0%", "flat"),
+        (0.0, "0.0%", "flat"),
+        (0.153, "+15.3%", "up"),
+    ],
+)
+def test_the_direction_rule_classifies_the_change_as_it_is_shown(
+    change: float, shown: str, direction: str
+) -> None:
+    assert format_percent(change) == shown
+    assert direction_of(change) == direction
+
+
+def test_a_tiny_neighbourhood_is_not_shown_as_certain() -> None:
+    """A product whose category has only two other products: all three fell, but three
+    neighbours are no evidence of certainty."""
+    series = {**trending_series(products=20, daily=0.0)}
+    lonely = {f"l{k[1:]}": v for k, v in trending_series(products=3, daily=-0.005).items()}
+    panel = PricePanel.from_series({**series, **lonely})
+    rows = statics_for(panel.keys)
+    for row, key in zip(rows, panel.keys, strict=True):
+        row["category"] = "part:ram" if key.startswith("l") else "gpu"
+    static = StaticFeatures.from_rows(rows)
+    forecast = KnnForecaster.at(panel, static, START + dt.timedelta(days=60)).forecast(
+        panel.keys.index("l0")
+    )
+    assert forecast.direction == "down"
+    assert len(forecast.neighbours) == 3
+    assert forecast.confidence <= 0.7

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
@@ -173,7 +174,7 @@ def test_a_recorded_backtest_shows_on_the_panel_at_once(market: dict, client: Cl
 def test_the_trend_pages_render(market: dict, client: Client) -> None:
     page = client.get("/trends/")
     assert page.status_code == 200
-    assert "PC 관련 카테고리(데스크톱·노트북·CPU·그래픽카드) 기준" in page.content.decode()
+    assert "PC 관련 카테고리(데스크톱·노트북·CPU·그래픽카드·PC 부품) 기준" in page.content.decode()
     assert client.get(f"/trends/products/{market['new'].pk}/").status_code == 200
     assert client.get("/trends/products/999999/").status_code == 404
 
@@ -225,3 +226,53 @@ def test_recorded_prices_rebuild_the_forecaster_and_schedule_one_refresh(
     prices_recorded.send(sender=None, product_ids=ids, days=[END.isoformat()])
     assert len(sent) == 1  # debounced
     assert services.get_forecaster() is not state
+
+
+def test_the_reason_names_similar_products_in_full(market: dict) -> None:
+    long_name = "ASUS ROG Strix G13CH G13CH-1370KF050W 인텔 코어i7 RTX 4070 SUPER 32GB"
+    for product in market["falling"]:
+        product.name = f"{long_name} #{product.pk}"
+        product.save(update_fields=["name"])
+    trend = services.product_trend(market["falling"][0])
+    named = [n for n in trend.neighbours[:3] if not n["self"]]
+    assert named
+    for n in named:
+        assert f"{long_name} #{n['product_id']}" in trend.reason
+
+
+def test_the_panel_states_the_verdict_rule_and_prices_are_whole_won(
+    market: dict, client: Client
+) -> None:
+    html = client.get(f"/trends/products/{market['falling'][0].pk}/").content.decode()
+    assert "판정 규칙" in html and "−2% 미만이면 내림 → 기다리세요" in html
+    data = client.get(f"/api/v1/trends/products/{market['falling'][0].pk}/").json()
+    assert data["verdict_rule"] and data["forecast"]["change_label"].endswith("%")
+    assert isinstance(data["forecast"]["price"], int)
+
+
+def test_the_market_page_adds_what_the_home_page_does_not_have(
+    market: dict, client: Client
+) -> None:
+    from trends.backtest import run_backtest
+    from trends.tests.synthetic import START, panel_and_static, trending_series
+
+    ram = CategoryFactory(code="112752", name="메모리", kind=CategoryKind.PART)
+    for i in range(3):
+        add_prices(ProductFactory(category=ram, name=f"램 {i}"), [50_000] * 20)
+    panel, static = panel_and_static(trending_series(days=90))
+    result = run_backtest(
+        panel, static, START + dt.timedelta(days=45), START + dt.timedelta(days=75)
+    )
+    services.record_backtest(result, source="synthetic")
+    html = client.get("/trends/").content.decode()
+    home = client.get("/").content.decode()
+    # per category: 31 graphics cards (1 up, 10 flat, 20 down) and the 3 RAM sticks
+    assert "카테고리별" in html and "카테고리별" not in home
+    assert re.search(r"그래픽카드</td>\s*<td[^>]*>31</td>", html)
+    assert re.search(r"메모리</td>\s*<td[^>]*>3</td>", html)
+    # more movers than the home page's five
+    assert html.count('class="mover"') == 1 + 15  # the one riser, 15 of the 20 fallers
+    # the verdict rule and the latest backtest's record
+    assert "판정 규칙" in html and "기다리세요" in html
+    assert "예측 검증" in html and f"{result.n:,}건" in html
+    assert "항상 보합" in html and "정밀도" in html

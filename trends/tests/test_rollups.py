@@ -232,7 +232,7 @@ def test_a_sofa_on_sale_is_not_in_the_pc_market_while_a_desktop_is(
         assert summary["tracked"] == 1 and summary["counts"] == {"up": 0, "flat": 0, "down": 1}
         assert [m["product_id"] for m in summary["fallers"]] == [desktop.pk]
         assert summary["index"] and all(n == 1 for _d, _v, n in summary["index"])
-        assert summary["scope"] == "PC 관련 카테고리(데스크톱·노트북·CPU·그래픽카드) 기준"
+        assert summary["scope"] == "PC 관련 카테고리(데스크톱·노트북·CPU·그래픽카드·PC 부품) 기준"
     _assert_same_summary(compute_market_summary(), compute_market_summary(direct=True))
 
     # the sofa's price of the same day again, cheaper still: the incremental refresh skips it too

@@ -12,9 +12,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from catalog.models import PC_KINDS
 from trends import services
 
-KINDS = ("cpu", "gpu", "desktop", "laptop", "other")
+# forecasts are made for PC categories only, so only they are tested
+KINDS = tuple(str(kind) for kind in PC_KINDS)
 
 
 def _date(value: str) -> dt.date:
@@ -32,7 +34,8 @@ class Command(BaseCommand):
             "--history-dir",
             action="append",
             default=[],
-            help="다나와 가격 이력 CSV 폴더 (여러 번 가능). 없으면 카탈로그 DB의 가격 이력",
+            help="다나와 가격 이력 CSV 폴더 (여러 번 가능). 없으면 카탈로그 DB의 가격 이력 "
+            "(PC 카테고리만)",
         )
         parser.add_argument("--from", dest="date_from", help="첫 결정일 YYYY-MM-DD")
         parser.add_argument("--to", dest="date_to", help="마지막 결정일 YYYY-MM-DD")
