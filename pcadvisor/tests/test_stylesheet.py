@@ -50,3 +50,11 @@ def test_phones_get_scrolling_tables_and_a_card_shaped_catalog_list(css: str) ->
 )
 def test_forms_have_site_wide_styles(css: str, selector: str) -> None:
     assert rule(css, selector).strip()
+
+
+def test_the_product_page_head_stacks_picture_above_summary_on_phones(css: str) -> None:
+    # With the summary allowed to shrink (min-width:0) but the row not stacked, a 390 px phone
+    # squeezed the price and facts into a one-letter-wide column beside the picture.
+    assert "flex-direction:column" in rule(css, ".product-head", "(max-width: 640px)").replace(
+        " ", ""
+    )
