@@ -24,8 +24,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog import services
+from catalog.benchmarks import normalize_benchmark_name
 from catalog.demo import images
-from catalog.demo.components import CPUS, GPUS, normalize_benchmark_name
+from catalog.demo.components import CPUS, GPUS
 from catalog.demo.generator import (
     AIO_CATEGORY,
     BRAND_PC_CATEGORY,
@@ -108,7 +109,7 @@ def ensure_benchmarks() -> tuple[dict[str, int], dict[str, int], int]:
         [
             CpuBenchmark(
                 name=c.name,
-                normalized_name=normalize_benchmark_name(c.name),
+                normalized_name=normalize_benchmark_name("cpu", c.name),
                 score=c.mark,
                 single_thread=c.single,
                 cores=c.cores,
@@ -125,7 +126,7 @@ def ensure_benchmarks() -> tuple[dict[str, int], dict[str, int], int]:
         [
             GpuBenchmark(
                 name=g.name,
-                normalized_name=normalize_benchmark_name(g.name),
+                normalized_name=normalize_benchmark_name("gpu", g.name),
                 score=g.mark,
                 tdp=g.tdp,
                 test_date=g.year,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from catalog.benchmarks import normalize_cpu_name, normalize_gpu_name, reset_matcher
+from catalog.benchmarks import normalize_benchmark_name, reset_matcher
 from catalog.models import CpuBenchmark, GpuBenchmark, Job
 
 logger = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ def _import_file(
 ) -> dict[str, int]:
     from catalog.services import update_job_progress
 
-    normalize = normalize_cpu_name if spec.model is CpuBenchmark else normalize_gpu_name
+    part = "cpu" if spec.model is CpuBenchmark else "gpu"
     rows = list(_read(path, spec, errors))
     fields = ["normalized_name", "score", *spec.columns]
     existing = spec.model.objects.in_bulk(field_name="name")
@@ -153,7 +153,7 @@ def _import_file(
     unchanged = 0
     for row in rows:
         values = dict(row.values)
-        values["normalized_name"] = normalize(str(values["name"]))[:200]
+        values["normalized_name"] = normalize_benchmark_name(part, str(values["name"]))
         obj = existing.get(values["name"])
         if obj is None:
             to_create.append(spec.model(**values))
