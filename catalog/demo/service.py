@@ -1,26 +1,25 @@
 """The demo seeding service: write the generated catalog (products, benchmarks, drawn images and
 daily price histories) in bulk, idempotently.
 
-Products are upserted by pcode with ``bulk_create(update_conflicts=True)`` rather than
-``catalog.services.upsert_product`` (one transaction per product would take minutes), so this
-module sets everything that function would: category, manufacturer (``get_manufacturer``),
-structured specs and benchmark links — the demo knows the truth, so links have confidence 1.0
-and are locked against re-matching. Prices go through ``catalog.services.record_prices`` in
-large batches, which also refreshes the denormalised current prices.
+Products are upserted by pcode with ``catalog.services.upsert_products_bulk`` (the bulk form of
+``upsert_product``: one transaction per product would take minutes, and it announces the new
+products with ``products_changed`` as ``upsert_product`` does), so this module sets everything
+``upsert_product`` would work out: category, manufacturer (``get_manufacturer``), structured
+specs and benchmark links — the demo knows the truth, so links have confidence 1.0 and are
+locked against re-matching. Images are stored with ``catalog.services.save_image_file``.
+Prices go through ``catalog.services.record_prices`` in large batches, which also refreshes
+the denormalised current prices and announces them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
 from catalog import services
@@ -51,7 +50,6 @@ from catalog.models import (
     PriceSource,
     Product,
 )
-from catalog.signals import products_changed
 
 logger = logging.getLogger(__name__)
 
@@ -151,16 +149,10 @@ def ensure_benchmarks() -> tuple[dict[str, int], dict[str, int], int]:
 
 
 def store_image(data: bytes) -> tuple[str, str, bool]:
-    """Save JPEG bytes through Product.image's storage under a content-hash name.
+    """Save JPEG bytes under a content-hash name (``products/demo/ab/abcd....jpg``).
 
     Returns (storage name, sha256, stored now); identical images are stored once."""
-    sha = hashlib.sha256(data).hexdigest()
-    storage = Product._meta.get_field("image").storage
-    name = f"products/demo/{sha[:2]}/{sha}.jpg"
-    if storage.exists(name):
-        return name, sha, False
-    saved = storage.save(name, ContentFile(data))
-    return saved, sha, True
+    return services.save_image_file(data, folder="products/demo", suffix=".jpg")
 
 
 def _dedupe_names(specs: list) -> dict[str, str]:
@@ -224,21 +216,6 @@ def _other_product(spec: OtherSpec, name: str, category, manufacturer, image) ->
     )
 
 
-def _upsert(objs: list[Product]) -> tuple[dict[str, int], list[int]]:
-    """Insert or update by pcode; returns pcode → id and the ids that are new."""
-    pcodes = [o.pcode for o in objs]
-    existing = set(Product.objects.filter(pcode__in=pcodes).values_list("pcode", flat=True))
-    Product.objects.bulk_create(
-        objs,
-        batch_size=PRODUCT_BATCH,
-        update_conflicts=True,
-        unique_fields=["pcode"],
-        update_fields=UPDATE_FIELDS,
-    )
-    ids = dict(Product.objects.filter(pcode__in=pcodes).values_list("pcode", "id"))
-    return ids, [ids[p] for p in pcodes if p not in existing]
-
-
 # --------------------------------------------------------------------------- the run
 
 
@@ -282,7 +259,7 @@ def seed_demo(
 
 def _run(report, job, products, n_aio, days, seed, per_other, reset, say) -> None:
     if reset:
-        report.deleted, _ = Product.objects.filter(is_demo=True).delete()
+        report.deleted = services.delete_demo_products()
         say(f"이전 데모 데이터 삭제: {report.deleted:,}행")
 
     cpu_ids, gpu_ids, report.benchmarks_created = ensure_benchmarks()
@@ -334,16 +311,16 @@ def _run(report, job, products, n_aio, days, seed, per_other, reset, say) -> Non
                        drawn[s.pcode])
         for s in all_others
     ]  # fmt: skip
-    ids: dict[str, int] = {}
-    created: list[int] = []
-    for start in range(0, len(objs), PRODUCT_BATCH):
-        batch_ids, batch_new = _upsert(objs[start : start + PRODUCT_BATCH])
-        ids.update(batch_ids)
-        created += batch_new
-        done += len(batch_ids)
-        services.update_job_progress(job, done)
-    report.products_created = len(created)
-    report.products_updated = len(objs) - len(created)
+    written = services.upsert_products_bulk(
+        objs,
+        fields=UPDATE_FIELDS,
+        batch_size=PRODUCT_BATCH,
+        progress=lambda n: services.update_job_progress(job, done + n),
+    )
+    ids = written.ids
+    done += len(ids)
+    report.products_created = len(written.created_ids)
+    report.products_updated = len(objs) - len(written.created_ids)
     say(f"상품: 새로 {report.products_created:,}개, 갱신 {report.products_updated:,}개")
 
     market = build_market(days, seed)
@@ -387,11 +364,6 @@ def _run(report, job, products, n_aio, days, seed, per_other, reset, say) -> Non
             flush()
     flush()
     report.prices = price_total.as_dict()
-
-    if created:
-        transaction.on_commit(
-            lambda: products_changed.send(sender=Product, product_ids=created, reason="created")
-        )
 
 
 def _other_value(spec: OtherSpec, market: MarketPath) -> Callable[[int], float]:

@@ -1,126 +1,34 @@
-"""Writes to the catalog. Every crawler, importer, admin action and task goes through these, so
-that parsing, benchmark matching, the denormalised current price and the downstream signals
-happen the same way whatever brought the data in."""
+"""Products: the one place that writes ``Product`` rows.
+
+A crawl, an import, the API, the demo and the admin all come through here, so that spec
+parsing, benchmark matching and ``products_changed`` happen the same way whatever brought the
+data in. ``upsert_product`` writes one product and says what changed; ``ensure_products`` and
+``upsert_products_bulk`` are its bulk forms for importers and the demo; ``save_product`` is a
+staff edit from the admin form.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import (
-    Category,
-    CategoryKind,
-    Job,
-    JobStatus,
-    Manufacturer,
-    PriceSnapshot,
-    PriceSource,
-    Product,
-)
-from catalog.signals import prices_recorded, products_changed
+from catalog.models import Category, Product
+from catalog.services.categories import get_manufacturer
+from catalog.services.prices import move_price_rows
+from catalog.signals import products_changed
 from catalog.validators import danawa_product_pcode, validate_danawa_product_url
 
-logger = logging.getLogger(__name__)
-
-# Prices outside this range are refused as absurd (KRW). A desktop part under 1,000원 or a
-# product over 1억원 is a parsing error or a placeholder, not a price.
-MIN_PRICE = 1_000
-MAX_PRICE = 100_000_000
-
-
-# --------------------------------------------------------------------------- categories, brands
-
-KNOWN_CATEGORIES: dict[str, tuple[str, str]] = {
-    # Danawa category id -> (name, kind)
-    "112756": ("브랜드PC", CategoryKind.DESKTOP),
-    "112747": ("CPU", CategoryKind.CPU),
-    "112753": ("그래픽카드", CategoryKind.GPU),
-    "112758": ("노트북", CategoryKind.LAPTOP),
-    "112766": ("일체형PC", CategoryKind.DESKTOP),
-    "112752": ("RAM", CategoryKind.PART),
-    "112751": ("메인보드", CategoryKind.PART),
-    "112760": ("SSD", CategoryKind.PART),
-    "112763": ("HDD", CategoryKind.PART),
-    "112777": ("파워", CategoryKind.PART),
-    "112775": ("케이스", CategoryKind.PART),
-    "11236855": ("쿨러", CategoryKind.PART),
-    "112757": ("모니터", CategoryKind.PART),
-}
-
-# Kinds a user may name in an import file, with the category they land in.
-KIND_CATEGORY_CODES = {
-    CategoryKind.DESKTOP: "112756",
-    CategoryKind.CPU: "112747",
-    CategoryKind.GPU: "112753",
-    CategoryKind.LAPTOP: "112758",
-}
-
-
-def get_category(code: str, name: str = "", kind: str = "") -> Category:
-    """The category with Danawa id (or local slug) ``code``, created on first use."""
-    default_name, default_kind = KNOWN_CATEGORIES.get(
-        code, (name or code, kind or CategoryKind.OTHER)
-    )
-    category, _ = Category.objects.get_or_create(
-        code=code, defaults={"name": name or default_name, "kind": kind or default_kind}
-    )
-    return category
-
-
-def get_category_for_kind(kind_or_name: str) -> Category:
-    """desktop/cpu/gpu/laptop map to their Danawa categories; any other word is a local category."""
-    value = kind_or_name.strip()
-    key = value.lower()
-    if key in KIND_CATEGORY_CODES:
-        return get_category(KIND_CATEGORY_CODES[key])
-    for code, (name, _kind) in KNOWN_CATEGORIES.items():
-        if value == name:
-            return get_category(code)
-    return get_category(f"local:{key}", name=value, kind=CategoryKind.OTHER)
-
-
-MANUFACTURER_ALIASES = {
-    "삼성": "삼성전자",
-    "samsung": "삼성전자",
-    "lg": "LG전자",
-    "엘지": "LG전자",
-    "엘지전자": "LG전자",
-    "hp": "HP",
-    "dell": "Dell",
-    "델": "Dell",
-    "lenovo": "Lenovo",
-    "레노버": "Lenovo",
-    "asus": "ASUS",
-    "에이수스": "ASUS",
-    "msi": "MSI",
-    "apple": "Apple",
-    "애플": "Apple",
-    "한성": "한성컴퓨터",
-    "주연": "주연테크",
-}
-
-
-def canonical_manufacturer(name: str) -> str:
-    clean = " ".join(name.split())
-    return MANUFACTURER_ALIASES.get(clean.lower(), clean)
-
-
-def get_manufacturer(name: str) -> Manufacturer | None:
-    clean = canonical_manufacturer(name or "")
-    if not clean:
-        return None
-    manufacturer, _ = Manufacturer.objects.get_or_create(name=clean)
-    return manufacturer
-
-
-# --------------------------------------------------------------------------- products
+BULK_BATCH = 1000
+# Fields whose edit by staff changes what the specs say (announced with reason "specs").
+SPEC_EDIT_FIELDS = frozenset(
+    {"name", "spec_summary", "specs_raw", "cpu_model", "gpu_model", "ram_gb", "ssd_gb",
+     "hdd_gb", "vram_gb", "category"}
+)  # fmt: skip
+BENCHMARK_FIELDS = frozenset({"cpu_benchmark", "gpu_benchmark"})
 
 
 @dataclass
@@ -137,6 +45,43 @@ class ProductData:
     specs_raw: dict[str, str] = field(default_factory=dict)
     image_source: str = ""
     is_demo: bool = False
+
+
+@dataclass(frozen=True)
+class ProductUpsert:
+    """What ``upsert_product`` did: the product, whether it was created, and for an existing
+    product the fields that changed (empty when nothing did)."""
+
+    product: Product
+    created: bool
+    changed: frozenset[str] = frozenset()
+
+    @property
+    def updated(self) -> bool:
+        return not self.created and bool(self.changed)
+
+    @property
+    def outcome(self) -> str:
+        """ "created", "updated" or "unchanged" (what importers and the crawler count)."""
+        return "created" if self.created else "updated" if self.changed else "unchanged"
+
+
+@dataclass
+class BulkUpsert:
+    """What a bulk product write did: pcode → id of every product named, and the ids of those
+    created and of those updated."""
+
+    ids: dict[str, int] = field(default_factory=dict)
+    created_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+
+
+def announce_products_changed(product_ids: list[int], reason: str) -> None:
+    """Send ``products_changed`` once the transaction commits (the only place that sends it)."""
+    ids = list(product_ids)
+    transaction.on_commit(
+        lambda: products_changed.send(sender=Product, product_ids=ids, reason=reason)
+    )
 
 
 def local_pcode(name: str, category_code: str) -> str:
@@ -198,11 +143,12 @@ def apply_benchmark_match(product: Product) -> list[str]:
     return changed
 
 
-def upsert_product(data: ProductData) -> tuple[Product, bool]:
+def upsert_product(data: ProductData) -> ProductUpsert:
     """Create or update a product by pcode; parse specs and match benchmarks.
 
-    Empty fields in ``data`` never erase known values. Returns (product, created). A ``url``
-    that is not a Danawa product page is a ``ValidationError`` (nothing is written).
+    Empty fields in ``data`` never erase known values. Returns what was done (created, or the
+    fields that changed). A ``url`` that is not a Danawa product page is a ``ValidationError``
+    (nothing is written).
     """
     validate_danawa_product_url(data.url)
     pcode = data.pcode or local_pcode(data.name, data.category.code)
@@ -242,71 +188,15 @@ def upsert_product(data: ProductData) -> tuple[Product, bool]:
         elif changed:
             product.save(update_fields=[*set(changed), "updated_at"])
         if created or spec_fields or match_fields:
-            pid = product.pk
-            reason = "created" if created else "specs"
-            transaction.on_commit(
-                lambda: products_changed.send(sender=Product, product_ids=[pid], reason=reason)
-            )
-    return product, created
+            announce_products_changed([product.pk], "created" if created else "specs")
+    return ProductUpsert(product, created, frozenset() if created else frozenset(changed))
 
 
-class InvalidImageError(ValueError):
-    """Bytes that are not a readable image (not an image at all, truncated, unknown format)."""
-
-
-def store_product_image(product: Product, content: bytes, *, suffix: str, source: str) -> bool:
-    """Attach image bytes to a product; returns True when a new file was stored.
-
-    The file is named by its sha256 (``products/ab/abcdef....jpg``) and shared: the same picture
-    is stored once, and re-storing a product's own image writes nothing (False). ``source`` (the URL or
-    path the bytes came from) is recorded as ``image_source`` either way, so a crawler can tell
-    that the image at a new address has been looked at. The bytes are checked with Pillow
-    first: unreadable bytes raise ``InvalidImageError`` and leave the product untouched.
-    A new image is announced with ``products_changed`` (reason "image") after commit, so that
-    the embedding is recomputed.
-    """
-    digest = hashlib.sha256(content).hexdigest()
-    if product.image and product.image_sha256 == digest:
-        if source and product.image_source != source:
-            product.image_source = source
-            product.save(update_fields=["image_source", "updated_at"])
-        return False
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(ContentFile(content)) as img:
-            img.verify()
-        # verify() only checks the header of a JPEG; decoding catches a body cut short.
-        with Image.open(ContentFile(content)) as img:
-            img.load()
-    except (
-        UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError
-    ) as exc:  # fmt: skip
-        raise InvalidImageError(f"이미지를 읽을 수 없습니다: {source}") from exc
-    suffix = suffix if suffix.startswith(".") or not suffix else f".{suffix}"
-    # Content-addressed and shared: brand PCs often show the same chassis photo, which is then
-    # stored once however many products (or crawls) bring it.
-    storage = product.image.storage
-    name = f"products/{digest[:2]}/{digest}{suffix.lower()}"
-    if not storage.exists(name):
-        name = storage.save(name, ContentFile(content))
-    product.image.name = name
-    product.image_sha256 = digest
-    if source:
-        product.image_source = source
-    product.save(update_fields=["image", "image_sha256", "image_source", "updated_at"])
-    pid = product.pk
-    transaction.on_commit(
-        lambda: products_changed.send(sender=Product, product_ids=[pid], reason="image")
-    )
-    return True
-
-
-def ensure_products(items: Iterable[ProductData]) -> tuple[dict[str, int], set[int], int]:
+def ensure_products(items: Iterable[ProductData]) -> BulkUpsert:
     """Bulk form of ``upsert_product`` for importers: products are found by pcode, created when
     missing (specs parsed, benchmarks matched) and renamed when the name changed.
 
-    Returns ({pcode: product id}, ids of the products created, updated count).
+    Returns the ids by pcode and the ids created and renamed (``updated_ids``).
     """
     by_pcode: dict[str, ProductData] = {}
     for item in items:
@@ -342,16 +232,84 @@ def ensure_products(items: Iterable[ProductData]) -> tuple[dict[str, int], set[i
             update_fields.update(changed)
             to_update.append(product)
     with transaction.atomic():
-        Product.objects.bulk_create(to_create, batch_size=1000)
+        Product.objects.bulk_create(to_create, batch_size=BULK_BATCH)
         if to_update:
-            Product.objects.bulk_update(to_update, sorted(update_fields), batch_size=1000)
-    ids = {pcode: p.pk for pcode, p in existing.items()} | {p.pcode: p.pk for p in to_create}
-    changed_ids = [p.pk for p in to_create] + [p.pk for p in to_update]
+            Product.objects.bulk_update(to_update, sorted(update_fields), batch_size=BULK_BATCH)
+    result = BulkUpsert(
+        ids={pcode: p.pk for pcode, p in existing.items()} | {p.pcode: p.pk for p in to_create},
+        created_ids=[p.pk for p in to_create],
+        updated_ids=[p.pk for p in to_update],
+    )
+    changed_ids = result.created_ids + result.updated_ids
     if changed_ids:
-        transaction.on_commit(
-            lambda: products_changed.send(sender=Product, product_ids=changed_ids, reason="created")
+        announce_products_changed(changed_ids, "created")
+    return result
+
+
+def upsert_products_bulk(
+    products: list[Product],
+    *,
+    fields: list[str],
+    batch_size: int = BULK_BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> BulkUpsert:
+    """Insert or update fully formed products by pcode, ``batch_size`` at a time
+    (``bulk_create(update_conflicts=True)``, which overwrites ``fields``): the bulk path of a
+    source that knows every field itself (the demo's generator knows the specs and benchmark
+    links, so it parses and matches nothing).
+
+    The products created are announced once, after all batches, with ``products_changed``
+    (reason "created"); ``progress`` is told how many products are written after each batch.
+    """
+    result = BulkUpsert()
+    for start in range(0, len(products), batch_size):
+        batch = products[start : start + batch_size]
+        pcodes = [o.pcode for o in batch]
+        existing = set(Product.objects.filter(pcode__in=pcodes).values_list("pcode", flat=True))
+        Product.objects.bulk_create(
+            batch,
+            batch_size=batch_size,
+            update_conflicts=True,
+            unique_fields=["pcode"],
+            update_fields=fields,
         )
-    return ids, {p.pk for p in to_create}, len(to_update)
+        ids = dict(Product.objects.filter(pcode__in=pcodes).values_list("pcode", "id"))
+        result.ids.update(ids)
+        result.created_ids += [ids[p] for p in pcodes if p not in existing]
+        result.updated_ids += [ids[p] for p in pcodes if p in existing]
+        if progress is not None:
+            progress(len(result.ids))
+    if result.created_ids:
+        announce_products_changed(result.created_ids, "created")
+    return result
+
+
+def delete_demo_products() -> int:
+    """Delete every demo product (with its prices); returns the number of rows deleted."""
+    deleted, _ = Product.objects.filter(is_demo=True).delete()
+    return deleted
+
+
+def save_product(product: Product, changed_fields: Iterable[str], *, created: bool) -> bool:
+    """Save a product as staff edited it (the admin form), ``changed_fields`` being the form's
+    changed fields. A CPU/GPU benchmark changed by hand on an existing product is locked
+    against re-matching (``set_benchmark_match``); a new image and edited specs are announced
+    with ``products_changed``. Returns True when a benchmark match was locked.
+    """
+    changed = set(changed_fields)
+    product.save()
+    locked = not created and bool(changed & BENCHMARK_FIELDS)
+    if locked:
+        set_benchmark_match(
+            product,
+            cpu_benchmark_id=product.cpu_benchmark_id,
+            gpu_benchmark_id=product.gpu_benchmark_id,
+        )
+    if "image" in changed:
+        announce_products_changed([product.pk], "image")
+    if changed & SPEC_EDIT_FIELDS:
+        announce_products_changed([product.pk], "specs")
+    return locked
 
 
 def set_benchmark_match(
@@ -369,10 +327,7 @@ def set_benchmark_match(
             "benchmark_match_locked", "updated_at",
         ]
     )  # fmt: skip
-    pid = product.pk
-    transaction.on_commit(
-        lambda: products_changed.send(sender=Product, product_ids=[pid], reason="specs")
-    )
+    announce_products_changed([product.pk], "specs")
 
 
 def rematch_benchmarks(product_ids: Iterable[int] | None = None) -> int:
@@ -387,10 +342,17 @@ def rematch_benchmarks(product_ids: Iterable[int] | None = None) -> int:
             product.save(update_fields=[*set(fields), "updated_at"])
             changed_ids.append(product.pk)
     if changed_ids:
-        transaction.on_commit(
-            lambda: products_changed.send(sender=Product, product_ids=changed_ids, reason="specs")
-        )
+        announce_products_changed(changed_ids, "specs")
     return len(changed_ids)
+
+
+def unlock_and_rematch(product_ids: Iterable[int]) -> int:
+    """Release the hand-fixed matches of these products and match them again, in one
+    transaction (nothing changes when matching fails); returns the number that changed."""
+    ids = list(product_ids)
+    with transaction.atomic():
+        Product.objects.filter(pk__in=ids).update(benchmark_match_locked=False)
+        return rematch_benchmarks(ids)
 
 
 def merge_products(keep: Product, duplicates: Iterable[Product]) -> int:
@@ -400,215 +362,9 @@ def merge_products(keep: Product, duplicates: Iterable[Product]) -> int:
     dup_ids = [p.pk for p in duplicates if p.pk != keep.pk]
     if not dup_ids:
         return 0
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(
-            """
-            INSERT INTO catalog_pricesnapshot (product_id, day, variant, price, source, recorded_at)
-            SELECT %s, day, variant, price, source, recorded_at
-            FROM catalog_pricesnapshot WHERE product_id = ANY(%s)
-            ON CONFLICT (product_id, day, variant) DO NOTHING
-            """,
-            [keep.pk, dup_ids],
-        )
-        moved = cur.rowcount
-        PriceSnapshot.objects.filter(product_id__in=dup_ids).delete()
+    with transaction.atomic():
+        moved = move_price_rows(keep.pk, dup_ids)
         Product.objects.filter(pk__in=dup_ids).update(
             is_active=False, merged_into=keep, updated_at=timezone.now()
         )
-        refresh_current_prices([keep.pk])
-    kid = keep.pk
-    transaction.on_commit(lambda: prices_recorded.send(sender=Product, product_ids=[kid], days=[]))
     return moved
-
-
-# --------------------------------------------------------------------------- prices
-
-
-@dataclass(frozen=True)
-class PriceRow:
-    product_id: int
-    day: dt.date
-    price: int
-    variant: str = ""
-
-
-@dataclass
-class PriceReport:
-    """What a price write did; importers print it and jobs store it."""
-
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected_nonpositive: int = 0
-    rejected_absurd: int = 0
-    merged_duplicates: int = 0
-
-    def add(self, other: PriceReport) -> None:
-        for f in self.__dataclass_fields__:
-            setattr(self, f, getattr(self, f) + getattr(other, f))
-
-    def as_dict(self) -> dict[str, int]:
-        return {f: getattr(self, f) for f in self.__dataclass_fields__}
-
-
-def validate_price(price: int | None) -> str | None:
-    """None when the price is acceptable, else the reason it is refused."""
-    if price is None or price <= 0:
-        return "nonpositive"
-    if price < MIN_PRICE or price > MAX_PRICE:
-        return "absurd"
-    return None
-
-
-def record_prices(
-    rows: Iterable[PriceRow], *, source: str = PriceSource.CRAWL, overwrite: bool = True
-) -> PriceReport:
-    """Write daily prices, one row per (product, day, variant), in one statement.
-
-    Invalid prices are refused and counted; the same key twice in ``rows`` is merged (lowest
-    price kept). With ``overwrite`` a new price for an existing key replaces it (a re-crawl the
-    same day); without it existing rows are kept (re-importing a history file).
-    """
-    report = PriceReport()
-    best: dict[tuple[int, dt.date, str], int] = {}
-    for row in rows:
-        problem = validate_price(row.price)
-        if problem == "nonpositive":
-            report.rejected_nonpositive += 1
-            continue
-        if problem == "absurd":
-            report.rejected_absurd += 1
-            continue
-        key = (row.product_id, row.day, row.variant or "")
-        if key in best:
-            report.merged_duplicates += 1
-            best[key] = min(best[key], row.price)
-        else:
-            best[key] = row.price
-    if not best:
-        return report
-    product_ids = sorted({k[0] for k in best})
-    days = sorted({k[1] for k in best})
-    with transaction.atomic(), connection.cursor() as cur:
-        pids, dys, vars_, prices = zip(
-            *((k[0], k[1], k[2], v) for k, v in best.items()), strict=True
-        )
-        conflict = (
-            "DO UPDATE SET price = EXCLUDED.price, source = EXCLUDED.source, recorded_at = EXCLUDED.recorded_at "
-            "WHERE catalog_pricesnapshot.price <> EXCLUDED.price"
-            if overwrite
-            else "DO NOTHING"
-        )
-        cur.execute(
-            f"""
-            WITH input AS (
-                SELECT * FROM unnest(%s::bigint[], %s::date[], %s::text[], %s::integer[])
-                    AS t(product_id, day, variant, price)
-            ), existing AS (
-                SELECT p.product_id, p.day, p.variant, p.price FROM catalog_pricesnapshot p
-                JOIN input i USING (product_id, day, variant)
-            ), written AS (
-                INSERT INTO catalog_pricesnapshot (product_id, day, variant, price, source, recorded_at)
-                SELECT product_id, day, variant, price, %s, now() FROM input
-                ON CONFLICT (product_id, day, variant) {conflict}
-                RETURNING product_id, day, variant
-            )
-            SELECT
-                (SELECT count(*) FROM written w WHERE NOT EXISTS (
-                    SELECT 1 FROM existing e WHERE (e.product_id, e.day, e.variant) = (w.product_id, w.day, w.variant))),
-                (SELECT count(*) FROM written w WHERE EXISTS (
-                    SELECT 1 FROM existing e WHERE (e.product_id, e.day, e.variant) = (w.product_id, w.day, w.variant)))
-            """,
-            [list(pids), list(dys), list(vars_), list(prices), source],
-        )
-        inserted, updated = cur.fetchone()
-        report.inserted += inserted
-        report.updated += updated
-        report.unchanged += len(best) - inserted - updated
-        refresh_current_prices(product_ids)
-    if report.inserted or report.updated:
-        day_strs = [d.isoformat() for d in days]
-        transaction.on_commit(
-            lambda: prices_recorded.send(sender=Product, product_ids=product_ids, days=day_strs)
-        )
-    return report
-
-
-def refresh_current_prices(product_ids: Iterable[int] | None = None) -> None:
-    """Recompute current_price (lowest price on the latest day), first_seen and last_seen."""
-    ids = list(product_ids) if product_ids is not None else None
-    where = "WHERE s.product_id = ANY(%(ids)s)" if ids is not None else ""
-    with connection.cursor() as cur:
-        cur.execute(
-            f"""
-            WITH span AS (
-                SELECT s.product_id, min(s.day) AS first_day, max(s.day) AS last_day
-                FROM catalog_pricesnapshot s {where} GROUP BY s.product_id
-            ), latest AS (
-                SELECT s.product_id, min(s.price) AS price
-                FROM catalog_pricesnapshot s JOIN span USING (product_id)
-                WHERE s.day = span.last_day GROUP BY s.product_id
-            )
-            UPDATE catalog_product p SET
-                current_price = latest.price,
-                current_price_day = span.last_day,
-                first_seen = LEAST(coalesce(p.first_seen, span.first_day), span.first_day),
-                last_seen = GREATEST(coalesce(p.last_seen, span.last_day), span.last_day)
-            FROM span JOIN latest USING (product_id)
-            WHERE p.id = span.product_id
-              AND (p.current_price IS DISTINCT FROM latest.price
-                   OR p.current_price_day IS DISTINCT FROM span.last_day
-                   OR p.first_seen IS DISTINCT FROM LEAST(coalesce(p.first_seen, span.first_day), span.first_day)
-                   OR p.last_seen IS DISTINCT FROM GREATEST(coalesce(p.last_seen, span.last_day), span.last_day))
-            """,
-            {"ids": ids},
-        )
-
-
-# --------------------------------------------------------------------------- jobs
-
-
-def start_job(kind: str, params: dict | None = None, total: int = 0) -> Job:
-    return Job.objects.create(
-        kind=kind,
-        params=params or {},
-        status=JobStatus.RUNNING,
-        started_at=timezone.now(),
-        progress_total=total,
-    )
-
-
-def mark_job_started(job: Job | None) -> None:
-    """A queued job (e.g. from an admin action) is picked up by a worker."""
-    if job is None or job.status == JobStatus.RUNNING:
-        return
-    job.status = JobStatus.RUNNING
-    job.started_at = job.started_at or timezone.now()
-    job.save(update_fields=["status", "started_at"])
-
-
-def update_job_progress(job: Job | None, done: int, total: int | None = None) -> None:
-    if job is None:
-        return
-    job.progress_done = done
-    fields = ["progress_done"]
-    if total is not None:
-        job.progress_total = total
-        fields.append("progress_total")
-    job.save(update_fields=fields)
-
-
-def finish_job(
-    job: Job | None, *, stats: dict | None = None, errors: list | None = None, failed: bool = False
-) -> None:
-    if job is None:
-        return
-    job.status = JobStatus.FAILED if failed else JobStatus.DONE
-    job.finished_at = timezone.now()
-    if stats is not None:
-        job.stats = stats
-    if errors is not None:
-        job.errors = errors[:500]
-    if not failed and job.progress_total:
-        job.progress_done = job.progress_total
-    job.save(update_fields=["status", "finished_at", "stats", "errors", "progress_done"])

@@ -14,6 +14,7 @@ import catalog.tasks
 from catalog import services
 from catalog.models import Job, JobKind, JobStatus, PriceSnapshot, Product
 from catalog.services import PriceRow, record_prices
+from catalog.services import products as product_services
 from catalog.tests.factories import (
     CategoryFactory,
     CpuBenchmarkFactory,
@@ -131,8 +132,10 @@ def test_changing_a_benchmark_by_hand_locks_the_match(admin_client, monkeypatch)
     assert product.cpu_benchmark == right
     assert product.benchmark_match_locked is True and product.cpu_match_confidence == 1.0
     # a later re-match leaves the hand-fixed match alone
-    monkeypatch.setattr(services, "apply_specs", lambda p: [])
-    monkeypatch.setattr(services, "apply_benchmark_match", lambda p: pytest.fail("re-matched"))
+    monkeypatch.setattr(product_services, "apply_specs", lambda p: [])
+    monkeypatch.setattr(
+        product_services, "apply_benchmark_match", lambda p: pytest.fail("re-matched")
+    )
     services.rematch_benchmarks([product.pk])
     product.refresh_from_db()
     assert product.cpu_benchmark == right
@@ -156,8 +159,8 @@ def test_the_rematch_action_unlocks_and_rematches(admin_client, monkeypatch) -> 
         p.cpu_benchmark_id = None
         return ["cpu_benchmark"]
 
-    monkeypatch.setattr(services, "apply_specs", lambda p: [])
-    monkeypatch.setattr(services, "apply_benchmark_match", fake_match)
+    monkeypatch.setattr(product_services, "apply_specs", lambda p: [])
+    monkeypatch.setattr(product_services, "apply_benchmark_match", fake_match)
     response = admin_client.post(
         changelist("product"),
         {"action": "rematch_benchmarks_action", ACTION_CHECKBOX_NAME: [product.pk]},
@@ -179,7 +182,7 @@ def test_the_rematch_action_reports_a_failure_instead_of_crashing(
     def broken(p: Product) -> list[str]:
         raise NotImplementedError
 
-    monkeypatch.setattr(services, "apply_specs", broken)
+    monkeypatch.setattr(product_services, "apply_specs", broken)
     response = admin_client.post(
         changelist("product"),
         {"action": "rematch_benchmarks_action", ACTION_CHECKBOX_NAME: [product.pk]},

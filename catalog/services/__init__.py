@@ -1,0 +1,106 @@
+"""Writes to the catalog, one home for each fact: products (``products``), their images
+(``images``), daily prices (``prices``), jobs (``jobs``), categories and brands
+(``categories``). Every crawler, importer, admin action, API view and task writes through
+these, and only these send ``products_changed`` and ``prices_recorded``.
+
+Callers import from the package (``from catalog import services``,
+``from catalog.services import record_prices``); the modules are the homes.
+"""
+
+from catalog.services.categories import (
+    KIND_CATEGORY_CODES,
+    KNOWN_CATEGORIES,
+    MANUFACTURER_ALIASES,
+    canonical_manufacturer,
+    get_category,
+    get_category_for_kind,
+    get_manufacturer,
+)
+from catalog.services.images import InvalidImageError, save_image_file, store_product_image
+from catalog.services.jobs import (
+    failing_job_on_error,
+    finish_job,
+    mark_finished,
+    mark_job_started,
+    mark_running,
+    queue_job,
+    set_progress,
+    start_job,
+    update_job_progress,
+)
+from catalog.services.prices import (
+    MAX_PRICE,
+    MIN_PRICE,
+    DailyPrices,
+    PriceReport,
+    PriceRow,
+    copy_prices,
+    move_price_rows,
+    record_prices,
+    refresh_current_prices,
+    validate_price,
+)
+from catalog.services.products import (
+    BulkUpsert,
+    ProductData,
+    ProductUpsert,
+    apply_benchmark_match,
+    apply_specs,
+    delete_demo_products,
+    ensure_products,
+    local_pcode,
+    merge_products,
+    rematch_benchmarks,
+    save_product,
+    set_benchmark_match,
+    unlock_and_rematch,
+    upsert_product,
+    upsert_products_bulk,
+)
+
+__all__ = [
+    "KIND_CATEGORY_CODES",
+    "KNOWN_CATEGORIES",
+    "MANUFACTURER_ALIASES",
+    "MAX_PRICE",
+    "MIN_PRICE",
+    "BulkUpsert",
+    "DailyPrices",
+    "InvalidImageError",
+    "PriceReport",
+    "PriceRow",
+    "ProductData",
+    "ProductUpsert",
+    "apply_benchmark_match",
+    "apply_specs",
+    "canonical_manufacturer",
+    "copy_prices",
+    "delete_demo_products",
+    "ensure_products",
+    "failing_job_on_error",
+    "finish_job",
+    "get_category",
+    "get_category_for_kind",
+    "get_manufacturer",
+    "local_pcode",
+    "mark_finished",
+    "mark_job_started",
+    "mark_running",
+    "merge_products",
+    "move_price_rows",
+    "queue_job",
+    "record_prices",
+    "refresh_current_prices",
+    "rematch_benchmarks",
+    "save_image_file",
+    "save_product",
+    "set_benchmark_match",
+    "set_progress",
+    "start_job",
+    "store_product_image",
+    "unlock_and_rematch",
+    "update_job_progress",
+    "upsert_product",
+    "upsert_products_bulk",
+    "validate_price",
+]
