@@ -6,7 +6,8 @@ Products are upserted by pcode with ``catalog.services.upsert_products_bulk`` (t
 products with ``products_changed`` as ``upsert_product`` does), so this module sets everything
 ``upsert_product`` would work out: category, manufacturer (``get_manufacturer``), structured
 specs and benchmark links — the demo knows the truth, so links have confidence 1.0 and are
-locked against re-matching. Images are stored with ``catalog.services.save_image_file``.
+locked against re-matching. Benchmark rows the demo needs are added with
+``catalog.services.add_missing_benchmarks`` (never overwriting an import). Images are stored with ``catalog.services.save_image_file``.
 Prices go through ``catalog.services.record_prices`` in large batches, which also refreshes
 the denormalised current prices and announces them.
 """
@@ -23,7 +24,6 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from catalog import services
-from catalog.benchmarks import normalize_benchmark_name
 from catalog.demo import images
 from catalog.demo.components import CPUS, GPUS
 from catalog.demo.generator import (
@@ -44,8 +44,6 @@ from catalog.demo.prices import (
 )
 from catalog.models import (
     CategoryKind,
-    CpuBenchmark,
-    GpuBenchmark,
     JobKind,
     PriceSource,
     Product,
@@ -102,50 +100,36 @@ class SeedReport:
 def ensure_benchmarks() -> tuple[dict[str, int], dict[str, int], int]:
     """Create the demo table's CPU/GPU benchmark rows that do not exist yet (never overwriting a
     real PassMark import) and return name → id maps and the number created."""
-    before = CpuBenchmark.objects.count() + GpuBenchmark.objects.count()
-    CpuBenchmark.objects.bulk_create(
+    cpu_ids, cpu_created = services.add_missing_benchmarks(
+        "cpu",
         [
-            CpuBenchmark(
-                name=c.name,
-                normalized_name=normalize_benchmark_name("cpu", c.name),
-                score=c.mark,
-                single_thread=c.single,
-                cores=c.cores,
-                tdp=c.tdp,
-                socket=c.socket,
-                test_date=c.year,
-                category="Laptop" if c.tdp < 30 and c.vendor != "apple" else "Desktop",
-            )
+            {
+                "name": c.name,
+                "score": c.mark,
+                "single_thread": c.single,
+                "cores": c.cores,
+                "tdp": c.tdp,
+                "socket": c.socket,
+                "test_date": c.year,
+                "category": "Laptop" if c.tdp < 30 and c.vendor != "apple" else "Desktop",
+            }
             for c in CPUS
         ],
-        ignore_conflicts=True,
     )
-    GpuBenchmark.objects.bulk_create(
+    gpu_ids, gpu_created = services.add_missing_benchmarks(
+        "gpu",
         [
-            GpuBenchmark(
-                name=g.name,
-                normalized_name=normalize_benchmark_name("gpu", g.name),
-                score=g.mark,
-                tdp=g.tdp,
-                test_date=g.year,
-                category="Integrated" if g.integrated else "Desktop",
-            )
+            {
+                "name": g.name,
+                "score": g.mark,
+                "tdp": g.tdp,
+                "test_date": g.year,
+                "category": "Integrated" if g.integrated else "Desktop",
+            }
             for g in GPUS
         ],
-        ignore_conflicts=True,
     )
-    created = CpuBenchmark.objects.count() + GpuBenchmark.objects.count() - before
-    if created:
-        from catalog.benchmarks import reset_matcher
-
-        reset_matcher()  # the matcher caches the tables
-    cpu_ids = dict(
-        CpuBenchmark.objects.filter(name__in=[c.name for c in CPUS]).values_list("name", "id")
-    )
-    gpu_ids = dict(
-        GpuBenchmark.objects.filter(name__in=[g.name for g in GPUS]).values_list("name", "id")
-    )
-    return cpu_ids, gpu_ids, created
+    return cpu_ids, gpu_ids, cpu_created + gpu_created
 
 
 def store_image(data: bytes) -> tuple[str, str, bool]:

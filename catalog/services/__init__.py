@@ -1,12 +1,13 @@
 """Writes to the catalog, one home for each fact: products (``products``), their images
-(``images``), daily prices (``prices``), jobs (``jobs``), categories and brands
-(``categories``). Every crawler, importer, admin action, API view and task writes through
+(``images``), daily prices (``prices``), jobs (``jobs``), PassMark rows (``benchmarks``),
+categories and brands (``categories``). Every crawler, importer, admin action, API view and task writes through
 these, and only these send ``products_changed`` and ``prices_recorded``.
 
 Callers import from the package (``from catalog import services``,
 ``from catalog.services import record_prices``); the modules are the homes.
 """
 
+from catalog.services.benchmarks import add_missing_benchmarks, upsert_benchmarks
 from catalog.services.categories import (
     KIND_CATEGORY_CODES,
     KNOWN_CATEGORIES,
@@ -71,6 +72,7 @@ __all__ = [
     "PriceRow",
     "ProductData",
     "ProductUpsert",
+    "add_missing_benchmarks",
     "apply_benchmark_match",
     "apply_specs",
     "canonical_manufacturer",
@@ -100,6 +102,7 @@ __all__ = [
     "store_product_image",
     "unlock_and_rematch",
     "update_job_progress",
+    "upsert_benchmarks",
     "upsert_product",
     "upsert_products_bulk",
     "validate_price",
