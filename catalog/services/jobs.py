@@ -54,14 +54,20 @@ def mark_running(record: ProgressRecord, *, total: int | None = None) -> bool:
     return started
 
 
-def set_progress(record: ProgressRecord, done: int, total: int | None = None) -> None:
-    """Record how much of the work is done (and, when given, how much there is)."""
+def set_progress(
+    record: ProgressRecord, done: int, total: int | None = None, **fields: object
+) -> None:
+    """Record how much of the work is done (and, when given, how much there is), with any
+    other progress ``fields`` of the record (a training run's ``stage``)."""
     record.progress_done = done
-    fields = ["progress_done"]
+    names = ["progress_done"]
     if total is not None:
         record.progress_total = total
-        fields.append("progress_total")
-    record.save(update_fields=fields)
+        names.append("progress_total")
+    for name, value in fields.items():
+        setattr(record, name, value)
+        names.append(name)
+    record.save(update_fields=names)
 
 
 def mark_finished(record: ProgressRecord, *, failed: bool = False, **fields: object) -> bool:
