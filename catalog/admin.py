@@ -15,7 +15,7 @@ from pathlib import Path
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -30,12 +30,10 @@ from catalog.models import (
     GpuBenchmark,
     Job,
     JobKind,
-    JobStatus,
     Manufacturer,
     PriceSnapshot,
     Product,
 )
-from catalog.signals import products_changed
 
 logger = logging.getLogger(__name__)
 
@@ -48,19 +46,9 @@ def won(price: int | None) -> str:
 
 
 def enqueue_job(kind: str, task_name: str, params: dict) -> Job:
-    """Create a queued Job and, once the transaction commits, send ``catalog.tasks.<task_name>``
-    with ``params`` and the job id. The task module is imported only now (not at admin load)."""
-    job = Job.objects.create(kind=kind, status=JobStatus.QUEUED, params=params)
-
-    def send() -> None:
-        task = getattr(importlib.import_module("catalog.tasks"), task_name)
-        result = task.delay(**params, job_id=job.pk)
-        task_id = getattr(result, "id", None)
-        if task_id:
-            Job.objects.filter(pk=job.pk).update(celery_task_id=str(task_id))
-
-    transaction.on_commit(send)
-    return job
+    """A queued Job whose task ``catalog.tasks.<task_name>`` is sent on commit
+    (``services.queue_job``)."""
+    return services.queue_job(kind, task_name, params)
 
 
 def _task_available(task_name: str) -> bool:
@@ -290,35 +278,15 @@ class ProductAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: Product, form: forms.Form, change: bool
     ) -> None:
-        super().save_model(request, obj, form, change)
-        changed = set(form.changed_data)
-        if change and changed & {"cpu_benchmark", "gpu_benchmark"}:
-            # a hand-fixed match: locked so that re-imports and re-matching keep it
-            services.set_benchmark_match(
-                obj, cpu_benchmark_id=obj.cpu_benchmark_id, gpu_benchmark_id=obj.gpu_benchmark_id
-            )
+        # the product service saves it, locks a hand-fixed match and announces the change
+        if services.save_product(obj, form.changed_data, created=not change):
             self.message_user(request, "벤치마크 매칭을 수동 지정으로 잠갔습니다.", messages.INFO)
-        reasons = []
-        if "image" in changed:
-            reasons.append("image")
-        if changed & {"name", "spec_summary", "specs_raw", "cpu_model", "gpu_model", "ram_gb",
-                      "ssd_gb", "hdd_gb", "vram_gb", "category"}:  # fmt: skip
-            reasons.append("specs")
-        pid = obj.pk
-        for reason in reasons:
-            transaction.on_commit(
-                lambda reason=reason: products_changed.send(
-                    sender=Product, product_ids=[pid], reason=reason
-                )
-            )
 
     @admin.action(description="벤치마크 다시 매칭 (수동 지정 해제)")
     def rematch_benchmarks_action(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = list(queryset.values_list("pk", flat=True))
         try:
-            with transaction.atomic():
-                Product.objects.filter(pk__in=ids).update(benchmark_match_locked=False)
-                changed = services.rematch_benchmarks(ids)
+            changed = services.unlock_and_rematch(ids)
         except Exception:  # the parser/matcher failing must not turn into a 500 page
             logger.exception("re-matching products %s failed", ids)
             self.message_user(

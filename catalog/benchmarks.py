@@ -88,6 +88,13 @@ def normalize_gpu_name(name: str) -> str:
     return f"intel {text}" if intel else text
 
 
+def normalize_benchmark_name(part: str, name: str) -> str:
+    """The ``normalized_name`` a benchmark row of ``part`` ("cpu" or "gpu") is stored with,
+    whoever writes the row (the PassMark importer, the demo seeder)."""
+    normalize = normalize_cpu_name if part == "cpu" else normalize_gpu_name
+    return normalize(name)[:200]
+
+
 _CPU_NOISE = [
     re.compile(r"\([^)]*\)"),
     re.compile(r"\b(?:apu|processor|black edition)\b"),

@@ -124,8 +124,9 @@ class GpuBenchmark(BenchmarkBase):
 class Product(models.Model):
     """A product as Danawa lists it, with its parsed specs and matched benchmarks.
 
-    ``current_price``/``current_price_day`` are denormalised from PriceSnapshot by
-    ``catalog.services.record_prices`` so that list pages filter and sort by price without a join.
+    ``current_price``/``current_price_day`` are denormalised from PriceSnapshot by the price
+    services (``catalog.services.prices``: ``record_prices``, ``copy_prices``) so that list pages
+    filter and sort by price without a join.
     """
 
     pcode = models.CharField("상품 코드", max_length=32, unique=True)

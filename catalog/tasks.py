@@ -6,6 +6,7 @@ Import tasks run on ``default``; crawl tasks on ``crawl`` (routing in settings).
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager
 
 from celery import shared_task
 
@@ -15,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 
 def _job(job_id: int | None) -> Job | None:
+    """The job a task reports to, marked running (once: see ``services.mark_running``)."""
     if job_id is None:
         return None
     job = Job.objects.filter(pk=job_id).first()
@@ -35,16 +37,24 @@ def _fail(job: Job | None, message: str) -> dict:
     return {"error": message}
 
 
+def _guard(job: Job | None) -> AbstractContextManager[None]:
+    """A crash fails the job (with the error) instead of leaving it "running" forever."""
+    from catalog.services import failing_job_on_error
+
+    return failing_job_on_error(job)
+
+
 @shared_task(acks_late=True)
 def import_price_history(*, directory: str, job_id: int | None = None) -> dict:
     """Import Danawa-Crawler daily price CSVs from a folder (idempotent)."""
     from catalog.importers.price_history import import_price_history_dir
 
     job = _job(job_id)
-    try:
-        return import_price_history_dir(directory, job=job).as_dict()
-    except FileNotFoundError as exc:
-        return _fail(job, str(exc))
+    with _guard(job):
+        try:
+            return import_price_history_dir(directory, job=job).as_dict()
+        except FileNotFoundError as exc:
+            return _fail(job, str(exc))
 
 
 @shared_task(acks_late=True)
@@ -53,10 +63,11 @@ def import_products(*, path: str, job_id: int | None = None) -> dict:
     from catalog.importers.products import ProductCsvError, import_products_csv
 
     job = _job(job_id)
-    try:
-        return import_products_csv(path, job=job).as_dict()
-    except ProductCsvError as exc:
-        return _fail(job, str(exc))
+    with _guard(job):
+        try:
+            return import_products_csv(path, job=job).as_dict()
+        except ProductCsvError as exc:
+            return _fail(job, str(exc))
 
 
 @shared_task(acks_late=True)
@@ -64,7 +75,9 @@ def import_benchmarks(*, directory: str, job_id: int | None = None) -> dict:
     """Import the PassMark CPU/GPU CSVs from a folder and re-match products (idempotent)."""
     from catalog.importers.benchmarks import import_benchmarks_dir
 
-    return import_benchmarks_dir(directory, job=_job(job_id))
+    job = _job(job_id)
+    with _guard(job):
+        return import_benchmarks_dir(directory, job=job)
 
 
 # ---- crawl tasks (catalog.danawa) below ----
@@ -80,7 +93,9 @@ def crawl_category(
     """
     from catalog.danawa.crawler import crawl_category as run_crawl_category
 
-    return run_crawl_category(category_code, max_pages=max_pages, job=_job(job_id)).as_dict()
+    job = _job(job_id)
+    with _guard(job):
+        return run_crawl_category(category_code, max_pages=max_pages, job=job).as_dict()
 
 
 @shared_task(acks_late=True)

@@ -134,8 +134,10 @@ class ProductViewSet(
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        product, created = services.upsert_product(serializer.product_data())
-        return self._detail_response(product, status.HTTP_201_CREATED if created else 200)
+        result = services.upsert_product(serializer.product_data())
+        return self._detail_response(
+            result.product, status.HTTP_201_CREATED if result.created else 200
+        )
 
     def update(self, request: Request, *args: object, **kwargs: object) -> Response:
         instance = self.get_object()
@@ -146,8 +148,8 @@ class ProductViewSet(
             context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
-        product, _created = services.upsert_product(serializer.product_data())
-        return self._detail_response(product, status.HTTP_200_OK)
+        result = services.upsert_product(serializer.product_data())
+        return self._detail_response(result.product, status.HTTP_200_OK)
 
     @extend_schema(
         methods=["GET"],

@@ -29,7 +29,7 @@ from catalog.danawa import parsers
 from catalog.danawa.client import MAX_DOWNLOAD_BYTES, DanawaClient
 from catalog.danawa.errors import DanawaError, UnknownTemplateError
 from catalog.danawa.urls import AJAX_LIST_URL, ajax_list_form, list_url, product_url
-from catalog.models import Category, Job, JobKind, JobStatus, PriceSource, Product
+from catalog.models import Category, Job, JobKind, PriceSource, Product
 from catalog.services import (
     InvalidImageError,
     PriceReport,
@@ -37,6 +37,7 @@ from catalog.services import (
     ProductData,
     finish_job,
     get_category,
+    mark_job_started,
     record_prices,
     start_job,
     store_product_image,
@@ -162,11 +163,8 @@ def _reason(exc: DanawaError) -> str:
 def _begin(job: Job | None, params: dict, total: int) -> Job:
     if job is None:
         return start_job(JobKind.CRAWL, params=params, total=total)
-    # A job the admin queued: mark it running (there is no side effect to go around here).
-    job.status = JobStatus.RUNNING
-    job.started_at = job.started_at or timezone.now()
-    job.progress_total = total
-    job.save(update_fields=["status", "started_at", "progress_total"])
+    # A job the admin queued: running from now (a no-op when its task already marked it).
+    mark_job_started(job, total=total)
     return job
 
 
@@ -301,16 +299,15 @@ def _store_list_items(
 
 
 def _upsert(report: CrawlReport, data: ProductData) -> Product:
-    before = timezone.now()
-    product, created = upsert_product(data)
+    result = upsert_product(data)
     report.products_seen += 1
-    if created:
+    if result.created:
         report.products_created += 1
-    elif product.updated_at and product.updated_at >= before:
+    elif result.updated:
         report.products_updated += 1
     else:
         report.products_unchanged += 1
-    return product
+    return result.product
 
 
 def _record(report: CrawlReport, rows: list[PriceRow], label: str) -> None:

@@ -241,23 +241,3 @@ def gpu(key: str) -> Gpu:
     if len(hits) != 1:
         raise KeyError(f"no unique GPU for {key!r}: {[h.name for h in hits]}")
     return hits[0]
-
-
-def normalize_benchmark_name(name: str) -> str:
-    """Lower-case, vendor-prefix- and clock-free form, as catalog.benchmarks stores it.
-
-    Uses the matcher's own normaliser when it has one, so demo rows match like imported rows.
-    """
-    from catalog import benchmarks
-
-    normalizer = getattr(benchmarks, "normalize_name", None)
-    if callable(normalizer):
-        try:
-            return str(normalizer(name))
-        except Exception:  # noqa: BLE001 - fall back to the simple form below
-            pass
-    text = name.lower().split(" @ ")[0]
-    for prefix in ("intel ", "amd ", "nvidia ", "apple "):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    return " ".join(text.split())

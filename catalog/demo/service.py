@@ -1,31 +1,31 @@
 """The demo seeding service: write the generated catalog (products, benchmarks, drawn images and
 daily price histories) in bulk, idempotently.
 
-Products are upserted by pcode with ``bulk_create(update_conflicts=True)`` rather than
-``catalog.services.upsert_product`` (one transaction per product would take minutes), so this
-module sets everything that function would: category, manufacturer (``get_manufacturer``),
-structured specs and benchmark links — the demo knows the truth, so links have confidence 1.0
-and are locked against re-matching. Prices go through ``catalog.services.record_prices`` in
-large batches, which also refreshes the denormalised current prices.
+Products are upserted by pcode with ``catalog.services.upsert_products_bulk`` (the bulk form of
+``upsert_product``: one transaction per product would take minutes, and it announces the new
+products with ``products_changed`` as ``upsert_product`` does), so this module sets everything
+``upsert_product`` would work out: category, manufacturer (``get_manufacturer``), structured
+specs and benchmark links — the demo knows the truth, so links have confidence 1.0 and are
+locked against re-matching. Benchmark rows the demo needs are added with
+``catalog.services.add_missing_benchmarks`` (never overwriting an import). Images are stored with ``catalog.services.save_image_file``.
+Prices go through ``catalog.services.record_prices`` in large batches, which also refreshes
+the denormalised current prices and announces them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
 from catalog import services
 from catalog.demo import images
-from catalog.demo.components import CPUS, GPUS, normalize_benchmark_name
+from catalog.demo.components import CPUS, GPUS
 from catalog.demo.generator import (
     AIO_CATEGORY,
     BRAND_PC_CATEGORY,
@@ -44,13 +44,10 @@ from catalog.demo.prices import (
 )
 from catalog.models import (
     CategoryKind,
-    CpuBenchmark,
-    GpuBenchmark,
     JobKind,
     PriceSource,
     Product,
 )
-from catalog.signals import products_changed
 
 logger = logging.getLogger(__name__)
 
@@ -103,63 +100,43 @@ class SeedReport:
 def ensure_benchmarks() -> tuple[dict[str, int], dict[str, int], int]:
     """Create the demo table's CPU/GPU benchmark rows that do not exist yet (never overwriting a
     real PassMark import) and return name → id maps and the number created."""
-    before = CpuBenchmark.objects.count() + GpuBenchmark.objects.count()
-    CpuBenchmark.objects.bulk_create(
+    cpu_ids, cpu_created = services.add_missing_benchmarks(
+        "cpu",
         [
-            CpuBenchmark(
-                name=c.name,
-                normalized_name=normalize_benchmark_name(c.name),
-                score=c.mark,
-                single_thread=c.single,
-                cores=c.cores,
-                tdp=c.tdp,
-                socket=c.socket,
-                test_date=c.year,
-                category="Laptop" if c.tdp < 30 and c.vendor != "apple" else "Desktop",
-            )
+            {
+                "name": c.name,
+                "score": c.mark,
+                "single_thread": c.single,
+                "cores": c.cores,
+                "tdp": c.tdp,
+                "socket": c.socket,
+                "test_date": c.year,
+                "category": "Laptop" if c.tdp < 30 and c.vendor != "apple" else "Desktop",
+            }
             for c in CPUS
         ],
-        ignore_conflicts=True,
     )
-    GpuBenchmark.objects.bulk_create(
+    gpu_ids, gpu_created = services.add_missing_benchmarks(
+        "gpu",
         [
-            GpuBenchmark(
-                name=g.name,
-                normalized_name=normalize_benchmark_name(g.name),
-                score=g.mark,
-                tdp=g.tdp,
-                test_date=g.year,
-                category="Integrated" if g.integrated else "Desktop",
-            )
+            {
+                "name": g.name,
+                "score": g.mark,
+                "tdp": g.tdp,
+                "test_date": g.year,
+                "category": "Integrated" if g.integrated else "Desktop",
+            }
             for g in GPUS
         ],
-        ignore_conflicts=True,
     )
-    created = CpuBenchmark.objects.count() + GpuBenchmark.objects.count() - before
-    if created:
-        from catalog.benchmarks import reset_matcher
-
-        reset_matcher()  # the matcher caches the tables
-    cpu_ids = dict(
-        CpuBenchmark.objects.filter(name__in=[c.name for c in CPUS]).values_list("name", "id")
-    )
-    gpu_ids = dict(
-        GpuBenchmark.objects.filter(name__in=[g.name for g in GPUS]).values_list("name", "id")
-    )
-    return cpu_ids, gpu_ids, created
+    return cpu_ids, gpu_ids, cpu_created + gpu_created
 
 
 def store_image(data: bytes) -> tuple[str, str, bool]:
-    """Save JPEG bytes through Product.image's storage under a content-hash name.
+    """Save JPEG bytes under a content-hash name (``products/demo/ab/abcd....jpg``).
 
     Returns (storage name, sha256, stored now); identical images are stored once."""
-    sha = hashlib.sha256(data).hexdigest()
-    storage = Product._meta.get_field("image").storage
-    name = f"products/demo/{sha[:2]}/{sha}.jpg"
-    if storage.exists(name):
-        return name, sha, False
-    saved = storage.save(name, ContentFile(data))
-    return saved, sha, True
+    return services.save_image_file(data, folder="products/demo", suffix=".jpg")
 
 
 def _dedupe_names(specs: list) -> dict[str, str]:
@@ -223,21 +200,6 @@ def _other_product(spec: OtherSpec, name: str, category, manufacturer, image) ->
     )
 
 
-def _upsert(objs: list[Product]) -> tuple[dict[str, int], list[int]]:
-    """Insert or update by pcode; returns pcode → id and the ids that are new."""
-    pcodes = [o.pcode for o in objs]
-    existing = set(Product.objects.filter(pcode__in=pcodes).values_list("pcode", flat=True))
-    Product.objects.bulk_create(
-        objs,
-        batch_size=PRODUCT_BATCH,
-        update_conflicts=True,
-        unique_fields=["pcode"],
-        update_fields=UPDATE_FIELDS,
-    )
-    ids = dict(Product.objects.filter(pcode__in=pcodes).values_list("pcode", "id"))
-    return ids, [ids[p] for p in pcodes if p not in existing]
-
-
 # --------------------------------------------------------------------------- the run
 
 
@@ -281,7 +243,7 @@ def seed_demo(
 
 def _run(report, job, products, n_aio, days, seed, per_other, reset, say) -> None:
     if reset:
-        report.deleted, _ = Product.objects.filter(is_demo=True).delete()
+        report.deleted = services.delete_demo_products()
         say(f"이전 데모 데이터 삭제: {report.deleted:,}행")
 
     cpu_ids, gpu_ids, report.benchmarks_created = ensure_benchmarks()
@@ -333,16 +295,16 @@ def _run(report, job, products, n_aio, days, seed, per_other, reset, say) -> Non
                        drawn[s.pcode])
         for s in all_others
     ]  # fmt: skip
-    ids: dict[str, int] = {}
-    created: list[int] = []
-    for start in range(0, len(objs), PRODUCT_BATCH):
-        batch_ids, batch_new = _upsert(objs[start : start + PRODUCT_BATCH])
-        ids.update(batch_ids)
-        created += batch_new
-        done += len(batch_ids)
-        services.update_job_progress(job, done)
-    report.products_created = len(created)
-    report.products_updated = len(objs) - len(created)
+    written = services.upsert_products_bulk(
+        objs,
+        fields=UPDATE_FIELDS,
+        batch_size=PRODUCT_BATCH,
+        progress=lambda n: services.update_job_progress(job, done + n),
+    )
+    ids = written.ids
+    done += len(ids)
+    report.products_created = len(written.created_ids)
+    report.products_updated = len(objs) - len(written.created_ids)
     say(f"상품: 새로 {report.products_created:,}개, 갱신 {report.products_updated:,}개")
 
     market = build_market(days, seed)
@@ -386,11 +348,6 @@ def _run(report, job, products, n_aio, days, seed, per_other, reset, say) -> Non
             flush()
     flush()
     report.prices = price_total.as_dict()
-
-    if created:
-        transaction.on_commit(
-            lambda: products_changed.send(sender=Product, product_ids=created, reason="created")
-        )
 
 
 def _other_value(spec: OtherSpec, market: MarketPath) -> Callable[[int], float]:

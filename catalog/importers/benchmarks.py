@@ -2,9 +2,8 @@
 
 ``import_benchmarks_dir(directory)`` reads ``CPU_benchmark_v4.csv`` and ``GPU_benchmarks_v7.csv``
 (UTF-8, with or without a byte-order mark) from ``directory`` into CpuBenchmark/GpuBenchmark,
-keyed by ``name`` like ``update_or_create`` but in bulk: one query reads the existing rows, new
-rows go in with ``bulk_create``, changed rows with ``bulk_update``; a second run of the same files
-creates and updates nothing. A malformed row is reported with its file, line number and reason
+keyed by ``name`` like ``update_or_create`` but in bulk (``services.upsert_benchmarks``); a
+second run of the same files creates and updates nothing. A malformed row is reported with its file, line number and reason
 and the other rows are imported. Products are then re-matched (``rematch_benchmarks``), which
 leaves alone products whose match staff locked by hand.
 """
@@ -17,9 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
-
-from catalog.benchmarks import normalize_cpu_name, normalize_gpu_name, reset_matcher
+from catalog.benchmarks import reset_matcher
 from catalog.models import CpuBenchmark, GpuBenchmark, Job
 
 logger = logging.getLogger(__name__)
@@ -143,41 +140,13 @@ def _read(path: Path, spec: FileSpec, errors: list[dict]) -> Iterator[ParsedRow]
 def _import_file(
     path: Path, spec: FileSpec, errors: list[dict], job: Job | None, done_before: int, total: int
 ) -> dict[str, int]:
-    from catalog.services import update_job_progress
+    from catalog.services import update_job_progress, upsert_benchmarks
 
-    normalize = normalize_cpu_name if spec.model is CpuBenchmark else normalize_gpu_name
+    part = "cpu" if spec.model is CpuBenchmark else "gpu"
     rows = list(_read(path, spec, errors))
-    fields = ["normalized_name", "score", *spec.columns]
-    existing = spec.model.objects.in_bulk(field_name="name")
-    to_create, to_update = [], []
-    unchanged = 0
-    for row in rows:
-        values = dict(row.values)
-        values["normalized_name"] = normalize(str(values["name"]))[:200]
-        obj = existing.get(values["name"])
-        if obj is None:
-            to_create.append(spec.model(**values))
-            continue
-        changed = False
-        for fname in fields:
-            if getattr(obj, fname) != values[fname]:
-                setattr(obj, fname, values[fname])
-                changed = True
-        if changed:
-            to_update.append(obj)
-        else:
-            unchanged += 1
-    with transaction.atomic():
-        spec.model.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-        if to_update:
-            spec.model.objects.bulk_update(to_update, fields, batch_size=BATCH_SIZE)
+    written = upsert_benchmarks(part, (row.values for row in rows))
     update_job_progress(job, done_before + len(rows), total)
-    stats = {
-        "rows": len(rows),
-        "created": len(to_create),
-        "updated": len(to_update),
-        "unchanged": unchanged,
-    }
+    stats = {"rows": len(rows), **written}
     logger.info("imported %s: %s", path.name, stats)
     return stats
 

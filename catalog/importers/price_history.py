@@ -5,9 +5,11 @@ listed), a price (``"475,830"``), a word such as 일시품절 (listed but out of
 variants ``정품_920,470|벌크_723,900`` (labels may start with ``_``; some cells separate pairs
 with spaces instead of ``|``). Used items (중고) are not new-product prices and are skipped.
 
-Speed: all files are parsed in Python into one de-duplicated set of rows, products are created
-in bulk, and the rows go to PostgreSQL with COPY into a temporary table followed by one
-``INSERT ... ON CONFLICT DO NOTHING`` — a re-import writes nothing.
+Speed: all files are parsed in Python into one de-duplicated set of rows
+(``services.DailyPrices``, which also validates them), products are created in bulk
+(``services.ensure_products``), and the rows go to PostgreSQL with COPY
+(``services.copy_prices``, which refreshes current prices and sends ``prices_recorded`` like
+``record_prices``) — a re-import writes nothing.
 """
 
 from __future__ import annotations
@@ -20,20 +22,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
-from catalog.models import Job, PriceSource, Product
+from catalog.models import Job, PriceSource
 from catalog.services import (
+    DailyPrices,
     ProductData,
+    copy_prices,
     ensure_products,
     finish_job,
     get_category,
-    refresh_current_prices,
     update_job_progress,
-    validate_price,
 )
-from catalog.signals import prices_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def import_price_history_dir(directory: str | Path, job: Job | None = None) -> H
     update_job_progress(job, 0, len(files) + 1)
 
     products: dict[str, tuple[str, str]] = {}  # pcode -> (name, category code); later files win
-    best: dict[tuple[str, dt.date, str], int] = {}
+    prices = DailyPrices()  # keyed by pcode until the products exist
     for index, path in enumerate(files, start=1):
         prefix = FILE_RE.match(path.name)["prefix"].upper()
         category_code = PREFIX_CATEGORIES.get(prefix)
@@ -140,11 +140,14 @@ def import_price_history_dir(directory: str | Path, job: Job | None = None) -> H
             )
             continue
         report.files += 1
-        _read_file(path, category_code, products, best, report)
+        _read_file(path, category_code, products, prices, report)
         update_job_progress(job, index)
 
     report.products_seen = len(products)
-    report.rows = len(best)
+    report.rows = len(prices)
+    report.rejected_nonpositive = prices.report.rejected_nonpositive
+    report.rejected_absurd = prices.report.rejected_absurd
+    report.merged_duplicates = prices.report.merged_duplicates
     report.stage_seconds["read"] = round(time.perf_counter() - started, 1)
     with transaction.atomic():
         items = [
@@ -152,20 +155,17 @@ def import_price_history_dir(directory: str | Path, job: Job | None = None) -> H
                         url=f"https://prod.danawa.com/info/?pcode={pcode}")
             for pcode, (name, code) in products.items()
         ]  # fmt: skip
-        ids, created_ids, report.products_renamed = ensure_products(items)
-        report.products_created = len(created_ids)
+        written = ensure_products(items)
+        report.products_created = len(written.created_ids)
+        report.products_renamed = len(written.updated_ids)
         mark = time.perf_counter()
         report.stage_seconds["products"] = round(mark - started - report.stage_seconds["read"], 1)
-        report.inserted = _copy_rows(best, ids, created_ids)
+        price_report = copy_prices(
+            prices, written.ids, created_product_ids=written.created_ids, source=PriceSource.HISTORY
+        )
+        report.inserted = price_report.inserted
         report.stage_seconds["write"] = round(time.perf_counter() - mark, 1)
         report.already_present = report.rows - report.inserted
-        if report.inserted:
-            touched = sorted({ids[k[0]] for k in best})
-            refresh_current_prices(touched)
-            day_strs = sorted({k[1].isoformat() for k in best})
-            transaction.on_commit(
-                lambda: prices_recorded.send(sender=Product, product_ids=touched, days=day_strs)
-            )
     report.seconds = time.perf_counter() - started
     finish_job(job, stats=report.as_dict(), errors=report.errors)
     logger.info(
@@ -178,9 +178,11 @@ def _read_file(
     path: Path,
     category_code: str,
     products: dict[str, tuple[str, str]],
-    best: dict[tuple[str, dt.date, str], int],
+    prices: DailyPrices,
     report: HistoryReport,
 ) -> None:
+    """Read one file into ``products`` and ``prices``; row problems go to ``report.errors``,
+    cell counts to ``report`` (the prices' refusals and merges are counted by ``prices``)."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         try:
@@ -232,68 +234,7 @@ def _read_file(
                     if price is None:
                         report.out_of_stock += 1
                         continue
-                    problem = validate_price(price)
-                    if problem == "nonpositive":
-                        report.rejected_nonpositive += 1
-                        continue
-                    if problem == "absurd":
-                        report.rejected_absurd += 1
-                        continue
-                    key = (pcode, day, label)
-                    old = best.get(key)
-                    if old is None:
-                        best[key] = price
-                    else:
-                        report.merged_duplicates += 1
-                        if price < old:
-                            best[key] = price
-
-
-def _copy_rows(
-    best: dict[tuple[str, dt.date, str], int], ids: dict[str, int], new_ids: set[int]
-) -> int:
-    """Write the rows; returns how many were inserted.
-
-    Products created by this import have no rows yet, so theirs are COPYed straight into the
-    table (``best`` is already de-duplicated). The others go through a temporary table and
-    ``INSERT ... ON CONFLICT DO NOTHING``, which is what makes a re-import write nothing.
-    """
-    fresh = [(ids[k[0]], k[1], k[2], v) for k, v in best.items() if ids[k[0]] in new_ids]
-    known = [(ids[k[0]], k[1], k[2], v) for k, v in best.items() if ids[k[0]] not in new_ids]
-    inserted = 0
-    with connection.cursor() as cur:
-        raw = cur.cursor  # the psycopg 3 cursor, for COPY
-        if fresh:
-            fresh.sort()
-            columns = "(product_id, day, variant, price, source, recorded_at)"
-            now = timezone.now()
-            with raw.copy(f"COPY catalog_pricesnapshot {columns} FROM STDIN") as copy:
-                for product_id, day, variant, price in fresh:
-                    copy.write_row((product_id, day, variant, price, PriceSource.HISTORY, now))
-            inserted += len(fresh)
-        if known:
-            cur.execute("DROP TABLE IF EXISTS _price_import")
-            cur.execute(
-                "CREATE TEMP TABLE _price_import (product_id bigint, day date, variant text, price integer) "
-                "ON COMMIT DROP"
-            )
-            with raw.copy(
-                "COPY _price_import (product_id, day, variant, price) FROM STDIN"
-            ) as copy:
-                for row in known:
-                    copy.write_row(row)
-            cur.execute(
-                """
-                INSERT INTO catalog_pricesnapshot (product_id, day, variant, price, source, recorded_at)
-                SELECT product_id, day, variant, price, %s, now() FROM _price_import
-                ORDER BY product_id, day, variant
-                ON CONFLICT (product_id, day, variant) DO NOTHING
-                """,
-                [PriceSource.HISTORY],
-            )
-            inserted += cur.rowcount
-            cur.execute("DROP TABLE _price_import")
-    return inserted
+                    prices.add(pcode, day, label, price)
 
 
 @dataclass
@@ -314,7 +255,7 @@ def read_daily_lowest(directories: list[str | Path]) -> dict[str, HistorySeries]
     """
     report = HistoryReport()
     products: dict[str, tuple[str, str]] = {}
-    best: dict[tuple[str, dt.date, str], int] = {}
+    prices = DailyPrices()
     for directory in directories:
         root = Path(directory)
         if not root.is_dir():
@@ -322,11 +263,11 @@ def read_daily_lowest(directories: list[str | Path]) -> dict[str, HistorySeries]
         for path in sorted(p for p in root.iterdir() if FILE_RE.match(p.name)):
             code = PREFIX_CATEGORIES.get(FILE_RE.match(path.name)["prefix"].upper())
             if code is not None:
-                _read_file(path, code, products, best, report)
+                _read_file(path, code, products, prices, report)
     series = {
         pcode: HistorySeries(pcode, name, code, {}) for pcode, (name, code) in products.items()
     }
-    for (pcode, day, _variant), price in best.items():
+    for (pcode, day, _variant), price in prices.best.items():
         prices = series[pcode].prices
         if day not in prices or price < prices[day]:
             prices[day] = price

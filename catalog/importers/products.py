@@ -31,7 +31,6 @@ from catalog.services import (
     ProductData,
     finish_job,
     get_category_for_kind,
-    local_pcode,
     record_prices,
     store_product_image,
     update_job_progress,
@@ -227,9 +226,7 @@ def _import_row(
             f"{line_no}행: {seen_keys[key]}행과 같은 상품입니다 (같은 날 가격은 낮은 값을 씁니다)"
         )
     seen_keys.setdefault(key, line_no)
-    lookup = pcode or local_pcode(name, category.code)
-    before = Product.objects.filter(pcode=lookup).values_list("updated_at", flat=True).first()
-    product, created = upsert_product(
+    result = upsert_product(
         ProductData(
             name=name,
             category=category,
@@ -238,9 +235,10 @@ def _import_row(
             spec_summary=row.get("specs", ""),
         )
     )
-    if created:
+    product = result.product
+    if result.created:
         report.products_created += 1
-    elif before is not None and product.updated_at != before:
+    elif result.updated:
         report.products_updated += 1
     else:
         report.products_unchanged += 1

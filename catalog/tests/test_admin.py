@@ -14,6 +14,7 @@ import catalog.tasks
 from catalog import services
 from catalog.models import Job, JobKind, JobStatus, PriceSnapshot, Product
 from catalog.services import PriceRow, record_prices
+from catalog.services import products as product_services
 from catalog.tests.factories import (
     CategoryFactory,
     CpuBenchmarkFactory,
@@ -131,8 +132,10 @@ def test_changing_a_benchmark_by_hand_locks_the_match(admin_client, monkeypatch)
     assert product.cpu_benchmark == right
     assert product.benchmark_match_locked is True and product.cpu_match_confidence == 1.0
     # a later re-match leaves the hand-fixed match alone
-    monkeypatch.setattr(services, "apply_specs", lambda p: [])
-    monkeypatch.setattr(services, "apply_benchmark_match", lambda p: pytest.fail("re-matched"))
+    monkeypatch.setattr(product_services, "apply_specs", lambda p: [])
+    monkeypatch.setattr(
+        product_services, "apply_benchmark_match", lambda p: pytest.fail("re-matched")
+    )
     services.rematch_benchmarks([product.pk])
     product.refresh_from_db()
     assert product.cpu_benchmark == right
@@ -146,6 +149,51 @@ def test_saving_without_touching_benchmarks_does_not_lock(admin_client) -> None:
     assert product.name == "새 이름" and product.benchmark_match_locked is False
 
 
+def test_a_staff_edit_is_saved_and_announced_by_the_product_service(
+    admin_client, django_capture_on_commit_callbacks
+) -> None:
+    """admin.save_model goes through ``services.save_product``: edited specs are announced
+    once with reason "specs", a new image with "image", a hand-fixed benchmark is locked (and
+    announced); an edit that changes no spec announces nothing."""
+    from catalog.signals import products_changed
+
+    product = ProductFactory(cpu_benchmark=CpuBenchmarkFactory())
+    url = reverse("admin:catalog_product_change", args=[product.pk])
+    heard: list[tuple[list[int], str]] = []
+
+    def receiver(sender: object, product_ids: list[int], reason: str, **kwargs: object) -> None:
+        heard.append((product_ids, reason))
+
+    def edit(*changed: str) -> tuple[bool, list[tuple[list[int], str]]]:
+        heard.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            locked = services.save_product(product, changed, created=False)
+        return locked, list(heard)
+
+    products_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(url, product_form_data(product, name="새 이름"))
+        assert response.status_code == 302
+        assert heard == [([product.pk], "specs")]
+        product.refresh_from_db()
+        assert product.name == "새 이름"
+
+        product.is_demo = True
+        assert edit("is_demo") == (False, [])
+        assert edit("image", "ram_gb") == (
+            False,
+            [([product.pk], "image"), ([product.pk], "specs")],
+        )
+        product.cpu_benchmark = CpuBenchmarkFactory()
+        assert edit("cpu_benchmark") == (True, [([product.pk], "specs")])
+    finally:
+        products_changed.disconnect(receiver)
+    product.refresh_from_db()
+    assert product.is_demo and product.benchmark_match_locked
+    assert product.cpu_match_confidence == 1.0
+
+
 def test_the_rematch_action_unlocks_and_rematches(admin_client, monkeypatch) -> None:
     product = ProductFactory(benchmark_match_locked=True, cpu_benchmark=CpuBenchmarkFactory())
     other = ProductFactory(benchmark_match_locked=True)
@@ -156,8 +204,8 @@ def test_the_rematch_action_unlocks_and_rematches(admin_client, monkeypatch) -> 
         p.cpu_benchmark_id = None
         return ["cpu_benchmark"]
 
-    monkeypatch.setattr(services, "apply_specs", lambda p: [])
-    monkeypatch.setattr(services, "apply_benchmark_match", fake_match)
+    monkeypatch.setattr(product_services, "apply_specs", lambda p: [])
+    monkeypatch.setattr(product_services, "apply_benchmark_match", fake_match)
     response = admin_client.post(
         changelist("product"),
         {"action": "rematch_benchmarks_action", ACTION_CHECKBOX_NAME: [product.pk]},
@@ -179,7 +227,7 @@ def test_the_rematch_action_reports_a_failure_instead_of_crashing(
     def broken(p: Product) -> list[str]:
         raise NotImplementedError
 
-    monkeypatch.setattr(services, "apply_specs", broken)
+    monkeypatch.setattr(product_services, "apply_specs", broken)
     response = admin_client.post(
         changelist("product"),
         {"action": "rematch_benchmarks_action", ACTION_CHECKBOX_NAME: [product.pk]},

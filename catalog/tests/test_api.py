@@ -12,6 +12,7 @@ from django.urls import reverse
 from catalog import services
 from catalog.models import CategoryKind, PriceSource, Product
 from catalog.services import PriceRow, record_prices
+from catalog.services import products as product_services
 from catalog.tests.factories import (
     CategoryFactory,
     CpuBenchmarkFactory,
@@ -41,8 +42,10 @@ def staff_client(client, django_user_model):
 def no_parser(monkeypatch) -> list[str]:
     """Spec parsing and matching belong to other modules; here they only record their calls."""
     calls: list[str] = []
-    monkeypatch.setattr(services, "apply_specs", lambda p: calls.append("specs") or [])
-    monkeypatch.setattr(services, "apply_benchmark_match", lambda p: calls.append("match") or [])
+    monkeypatch.setattr(product_services, "apply_specs", lambda p: calls.append("specs") or [])
+    monkeypatch.setattr(
+        product_services, "apply_benchmark_match", lambda p: calls.append("match") or []
+    )
     return calls
 
 

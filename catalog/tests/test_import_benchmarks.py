@@ -187,3 +187,22 @@ def test_the_real_passmark_tables_import_and_reimport_cleanly_shared_data(
     assert (second["created"], second["updated"]) == (0, 0)
     assert CpuBenchmark.objects.get(name="Intel Core i5-12400F").score > 15000
     assert GpuBenchmark.objects.get(name="GeForce RTX 3060").score > 15000
+
+
+def test_benchmark_rows_are_written_by_one_service_that_normalises_their_names() -> None:
+    from catalog.services import add_missing_benchmarks, upsert_benchmarks
+
+    name = "Intel Core i5-12400F"
+    ids, created = add_missing_benchmarks("cpu", [{"name": name, "score": 1}])
+    row = CpuBenchmark.objects.get()
+    assert (ids, created) == ({name: row.pk}, 1)
+    assert row.normalized_name == "core i5 12400f"
+    assert upsert_benchmarks("cpu", [{"name": name, "score": 2}]) == {
+        "created": 0, "updated": 1, "unchanged": 0,
+    }  # fmt: skip
+    # the demo's path never overwrites what an import wrote
+    assert add_missing_benchmarks("cpu", [{"name": name, "score": 3}]) == ({name: row.pk}, 0)
+    row.refresh_from_db()
+    assert row.score == 2
+    assert upsert_benchmarks("gpu", [{"name": "GeForce RTX 3060", "score": 9}])["created"] == 1
+    assert GpuBenchmark.objects.get().normalized_name == "geforce rtx 3060"

@@ -19,6 +19,7 @@ from catalog.demo.prices import round_price
 from catalog.models import (
     Category,
     CpuBenchmark,
+    GpuBenchmark,
     Job,
     JobKind,
     JobStatus,
@@ -220,3 +221,38 @@ def test_the_component_table_has_the_named_parts() -> None:
 )  # fmt: skip
 def test_prices_are_rounded_like_shop_prices(value: int, style: int, expected: int) -> None:
     assert round_price(value, style) == expected
+
+
+def test_demo_benchmark_rows_are_normalised_as_the_passmark_importer_stores_them(
+    db, tmp_path
+) -> None:
+    """The matcher looks rows up by ``normalized_name``: a demo row must carry what a real
+    PassMark import stores for the same name, or demo and imported rows match differently."""
+    from catalog.demo.service import ensure_benchmarks
+    from catalog.importers.benchmarks import import_benchmarks_dir
+
+    ensure_benchmarks()
+    demo = {
+        "cpu": dict(CpuBenchmark.objects.values_list("name", "normalized_name")),
+        "gpu": dict(GpuBenchmark.objects.values_list("name", "normalized_name")),
+    }
+    CpuBenchmark.objects.all().delete()
+    GpuBenchmark.objects.all().delete()
+    (tmp_path / "CPU_benchmark_v4.csv").write_text(
+        "cpuName,price,cpuMark,cpuValue,threadMark,threadValue,TDP,powerPerf,cores,testDate,"
+        "socket,category\n" + "".join(f'"{c.name}",,{c.mark},,,,,,,,,\n' for c in CPUS),
+        encoding="utf-8",
+    )
+    (tmp_path / "GPU_benchmarks_v7.csv").write_text(
+        "gpuName,G3Dmark,G2Dmark,price,gpuValue,TDP,powerPerformance,testDate,category\n"
+        + "".join(f'"{g.name}",{g.mark},,,,,,,\n' for g in GPUS),
+        encoding="utf-8",
+    )
+    report = import_benchmarks_dir(tmp_path)
+    assert report["error_count"] == 0
+    imported = {
+        "cpu": dict(CpuBenchmark.objects.values_list("name", "normalized_name")),
+        "gpu": dict(GpuBenchmark.objects.values_list("name", "normalized_name")),
+    }
+    assert len(demo["cpu"]) == len(CPUS) and len(demo["gpu"]) == len(GPUS)
+    assert demo == imported

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.importers.benchmarks import BenchmarkImportError, import_benchmarks_dir
 from catalog.models import JobKind
-from catalog.services import start_job
+from catalog.services import failing_job_on_error, start_job
 
 
 class Command(BaseCommand):
@@ -24,7 +24,8 @@ class Command(BaseCommand):
         directory = str(options["directory"])
         job = start_job(JobKind.IMPORT_BENCHMARKS, params={"directory": directory})
         try:
-            report = import_benchmarks_dir(directory, job=job)
+            with failing_job_on_error(job):  # the importer fails the job with its reason
+                report = import_benchmarks_dir(directory, job=job)
         except BenchmarkImportError as exc:
             raise CommandError(str(exc)) from exc
         for part in ("cpu", "gpu"):

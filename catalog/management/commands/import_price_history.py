@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.importers.price_history import import_price_history_dir
 from catalog.models import JobKind
-from catalog.services import finish_job, start_job
+from catalog.services import failing_job_on_error, start_job
 
 
 class Command(BaseCommand):
@@ -16,13 +16,10 @@ class Command(BaseCommand):
     def handle(self, *args: object, directory: str, **options: object) -> None:
         job = start_job(JobKind.IMPORT_HISTORY, {"directory": directory})
         try:
-            report = import_price_history_dir(directory, job=job)
+            with failing_job_on_error(job, expected=(FileNotFoundError,)):
+                report = import_price_history_dir(directory, job=job)
         except FileNotFoundError as exc:
-            finish_job(job, errors=[str(exc)], failed=True)
             raise CommandError(str(exc)) from exc
-        except Exception as exc:
-            finish_job(job, errors=[repr(exc)], failed=True)
-            raise
         for err in report.errors[:50]:
             self.stderr.write(f"  ! {err}")
         if len(report.errors) > 50:

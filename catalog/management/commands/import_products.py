@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.importers.products import ProductCsvError, import_products_csv
 from catalog.models import JobKind
-from catalog.services import finish_job, start_job
+from catalog.services import failing_job_on_error, start_job
 
 
 class Command(BaseCommand):
@@ -19,13 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args: object, path: str, **options: object) -> None:
         job = start_job(JobKind.IMPORT_PRODUCTS, {"path": path})
         try:
-            report = import_products_csv(path, job=job)
+            with failing_job_on_error(job, expected=(ProductCsvError,)):
+                report = import_products_csv(path, job=job)
         except ProductCsvError as exc:
-            finish_job(job, errors=[str(exc)], failed=True)
             raise CommandError(str(exc)) from exc
-        except Exception as exc:
-            finish_job(job, errors=[repr(exc)], failed=True)
-            raise
         for warning in report.warnings:
             self.stderr.write(f"  ~ {warning}")
         for err in report.errors:

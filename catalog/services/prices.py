@@ -1,0 +1,292 @@
+"""Daily prices: the one place that writes ``PriceSnapshot`` rows.
+
+Every write — a crawl's handful of rows (``record_prices``), a history import's million
+(``copy_prices``, PostgreSQL COPY), a merge of duplicate products (``move_price_rows``) —
+validates prices with ``validate_price`` (through ``DailyPrices``), refreshes the products'
+denormalised current price with ``refresh_current_prices`` and announces the write with
+``prices_recorded`` after commit, the same way whatever brought the data in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from catalog.models import PriceSnapshot, PriceSource, Product
+from catalog.signals import prices_recorded
+
+# Prices outside this range are refused as absurd (KRW). A desktop part under 1,000원 or a
+# product over 1억원 is a parsing error or a placeholder, not a price.
+MIN_PRICE = 1_000
+MAX_PRICE = 100_000_000
+
+
+@dataclass(frozen=True)
+class PriceRow:
+    product_id: int
+    day: dt.date
+    price: int
+    variant: str = ""
+
+
+@dataclass
+class PriceReport:
+    """What a price write did; importers print it and jobs store it."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected_nonpositive: int = 0
+    rejected_absurd: int = 0
+    merged_duplicates: int = 0
+
+    def add(self, other: PriceReport) -> None:
+        for f in self.__dataclass_fields__:
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+
+    def as_dict(self) -> dict[str, int]:
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
+
+
+def validate_price(price: int | None) -> str | None:
+    """None when the price is acceptable, else the reason it is refused."""
+    if price is None or price <= 0:
+        return "nonpositive"
+    if price < MIN_PRICE or price > MAX_PRICE:
+        return "absurd"
+    return None
+
+
+class DailyPrices:
+    """Valid prices by (product, day, variant), ready to be written.
+
+    ``add`` refuses invalid prices and merges the same key twice (lowest price kept), counting
+    both in ``report``. The product is its id, or any key (a history file's pcode) that
+    ``copy_prices`` maps to an id once the products exist. Pure Python, no database: the
+    history readers of backtests use it too.
+    """
+
+    __slots__ = ("best", "report")
+
+    def __init__(self) -> None:
+        self.best: dict[tuple[Hashable, dt.date, str], int] = {}
+        self.report = PriceReport()
+
+    def __len__(self) -> int:
+        return len(self.best)
+
+    def add(self, product: Hashable, day: dt.date, variant: str, price: int | None) -> bool:
+        """Keep ``price`` unless it is refused; True when it was valid."""
+        problem = validate_price(price)
+        if problem is not None:
+            if problem == "nonpositive":
+                self.report.rejected_nonpositive += 1
+            else:
+                self.report.rejected_absurd += 1
+            return False
+        key = (product, day, variant or "")
+        old = self.best.get(key)
+        if old is None:
+            self.best[key] = price
+        else:
+            self.report.merged_duplicates += 1
+            if price < old:
+                self.best[key] = price
+        return True
+
+
+def record_prices(
+    rows: Iterable[PriceRow], *, source: str = PriceSource.CRAWL, overwrite: bool = True
+) -> PriceReport:
+    """Write daily prices, one row per (product, day, variant), in one statement.
+
+    Invalid prices are refused and counted; the same key twice in ``rows`` is merged (lowest
+    price kept). With ``overwrite`` a new price for an existing key replaces it (a re-crawl the
+    same day); without it existing rows are kept (re-importing a history file).
+    """
+    prices = DailyPrices()
+    for row in rows:
+        prices.add(row.product_id, row.day, row.variant, row.price)
+    report = prices.report
+    best = prices.best
+    if not best:
+        return report
+    product_ids = sorted({k[0] for k in best})
+    with transaction.atomic(), connection.cursor() as cur:
+        pids, dys, vars_, prices_ = zip(
+            *((k[0], k[1], k[2], v) for k, v in best.items()), strict=True
+        )
+        conflict = (
+            "DO UPDATE SET price = EXCLUDED.price, source = EXCLUDED.source, recorded_at = EXCLUDED.recorded_at "
+            "WHERE catalog_pricesnapshot.price <> EXCLUDED.price"
+            if overwrite
+            else "DO NOTHING"
+        )
+        cur.execute(
+            f"""
+            WITH input AS (
+                SELECT * FROM unnest(%s::bigint[], %s::date[], %s::text[], %s::integer[])
+                    AS t(product_id, day, variant, price)
+            ), existing AS (
+                SELECT p.product_id, p.day, p.variant, p.price FROM catalog_pricesnapshot p
+                JOIN input i USING (product_id, day, variant)
+            ), written AS (
+                INSERT INTO catalog_pricesnapshot (product_id, day, variant, price, source, recorded_at)
+                SELECT product_id, day, variant, price, %s, now() FROM input
+                ON CONFLICT (product_id, day, variant) {conflict}
+                RETURNING product_id, day, variant
+            )
+            SELECT
+                (SELECT count(*) FROM written w WHERE NOT EXISTS (
+                    SELECT 1 FROM existing e WHERE (e.product_id, e.day, e.variant) = (w.product_id, w.day, w.variant))),
+                (SELECT count(*) FROM written w WHERE EXISTS (
+                    SELECT 1 FROM existing e WHERE (e.product_id, e.day, e.variant) = (w.product_id, w.day, w.variant)))
+            """,
+            [list(pids), list(dys), list(vars_), list(prices_), source],
+        )
+        inserted, updated = cur.fetchone()
+        report.inserted += inserted
+        report.updated += updated
+        report.unchanged += len(best) - inserted - updated
+        _settle(product_ids, {k[1] for k in best}, report)
+    return report
+
+
+def copy_prices(
+    prices: DailyPrices,
+    product_ids: Mapping[Hashable, int],
+    *,
+    created_product_ids: Iterable[int] = (),
+    source: str = PriceSource.HISTORY,
+) -> PriceReport:
+    """The bulk form of ``record_prices(..., overwrite=False)`` for history imports: rows go to
+    PostgreSQL with COPY, existing (product, day, variant) rows are kept.
+
+    ``product_ids`` maps the keys ``prices`` was filled with to product ids. Rows of
+    ``created_product_ids`` (products created in the current transaction, which can have no
+    rows yet) are COPYed straight into the table; the others go through a temporary table and
+    ``INSERT ... ON CONFLICT DO NOTHING``, which is what makes a re-import write nothing.
+    Current prices are refreshed and ``prices_recorded`` is sent on commit as
+    ``record_prices`` does. The returned report carries ``prices``' refusals and merges.
+    """
+    report = PriceReport()
+    report.add(prices.report)
+    if not prices.best:
+        return report
+    fresh_ids = set(created_product_ids)
+    fresh: list[tuple[int, dt.date, str, int]] = []
+    known: list[tuple[int, dt.date, str, int]] = []
+    touched: set[int] = set()
+    days: set[dt.date] = set()
+    for (key, day, variant), price in prices.best.items():
+        pid = product_ids[key]
+        (fresh if pid in fresh_ids else known).append((pid, day, variant, price))
+        touched.add(pid)
+        days.add(day)
+    inserted = 0
+    with transaction.atomic(), connection.cursor() as cur:
+        raw = cur.cursor  # the psycopg 3 cursor, for COPY
+        if fresh:
+            fresh.sort()
+            columns = "(product_id, day, variant, price, source, recorded_at)"
+            now = timezone.now()
+            with raw.copy(f"COPY catalog_pricesnapshot {columns} FROM STDIN") as copy:
+                for product_id, day, variant, price in fresh:
+                    copy.write_row((product_id, day, variant, price, source, now))
+            inserted += len(fresh)
+        if known:
+            cur.execute("DROP TABLE IF EXISTS _price_import")
+            cur.execute(
+                "CREATE TEMP TABLE _price_import (product_id bigint, day date, variant text, price integer) "
+                "ON COMMIT DROP"
+            )
+            with raw.copy(
+                "COPY _price_import (product_id, day, variant, price) FROM STDIN"
+            ) as copy:
+                for row in known:
+                    copy.write_row(row)
+            cur.execute(
+                """
+                INSERT INTO catalog_pricesnapshot (product_id, day, variant, price, source, recorded_at)
+                SELECT product_id, day, variant, price, %s, now() FROM _price_import
+                ORDER BY product_id, day, variant
+                ON CONFLICT (product_id, day, variant) DO NOTHING
+                """,
+                [source],
+            )
+            inserted += cur.rowcount
+            cur.execute("DROP TABLE _price_import")
+        report.inserted = inserted
+        report.unchanged = len(prices.best) - inserted
+        _settle(sorted(touched), days, report)
+    return report
+
+
+def move_price_rows(keep_id: int, from_ids: list[int]) -> int:
+    """Move the price rows of products ``from_ids`` to product ``keep_id`` (a day ``keep_id``
+    already has is not overwritten) and delete what is left of theirs; returns rows moved."""
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            """
+            INSERT INTO catalog_pricesnapshot (product_id, day, variant, price, source, recorded_at)
+            SELECT %s, day, variant, price, source, recorded_at
+            FROM catalog_pricesnapshot WHERE product_id = ANY(%s)
+            ON CONFLICT (product_id, day, variant) DO NOTHING
+            """,
+            [keep_id, from_ids],
+        )
+        moved = cur.rowcount
+        PriceSnapshot.objects.filter(product_id__in=from_ids).delete()
+        refresh_current_prices([keep_id])
+    announce_prices_recorded([keep_id], [])
+    return moved
+
+
+def _settle(product_ids: list[int], days: Iterable[dt.date], report: PriceReport) -> None:
+    """After a write: the products' current prices follow, and the write is announced."""
+    refresh_current_prices(product_ids)
+    if report.inserted or report.updated:
+        announce_prices_recorded(product_ids, sorted(d.isoformat() for d in days))
+
+
+def announce_prices_recorded(product_ids: list[int], days: list[str]) -> None:
+    """Send ``prices_recorded`` once the transaction commits (the only place that sends it)."""
+    ids, day_strs = list(product_ids), list(days)
+    transaction.on_commit(
+        lambda: prices_recorded.send(sender=Product, product_ids=ids, days=day_strs)
+    )
+
+
+def refresh_current_prices(product_ids: Iterable[int] | None = None) -> None:
+    """Recompute current_price (lowest price on the latest day), first_seen and last_seen."""
+    ids = list(product_ids) if product_ids is not None else None
+    where = "WHERE s.product_id = ANY(%(ids)s)" if ids is not None else ""
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""
+            WITH span AS (
+                SELECT s.product_id, min(s.day) AS first_day, max(s.day) AS last_day
+                FROM catalog_pricesnapshot s {where} GROUP BY s.product_id
+            ), latest AS (
+                SELECT s.product_id, min(s.price) AS price
+                FROM catalog_pricesnapshot s JOIN span USING (product_id)
+                WHERE s.day = span.last_day GROUP BY s.product_id
+            )
+            UPDATE catalog_product p SET
+                current_price = latest.price,
+                current_price_day = span.last_day,
+                first_seen = LEAST(coalesce(p.first_seen, span.first_day), span.first_day),
+                last_seen = GREATEST(coalesce(p.last_seen, span.last_day), span.last_day)
+            FROM span JOIN latest USING (product_id)
+            WHERE p.id = span.product_id
+              AND (p.current_price IS DISTINCT FROM latest.price
+                   OR p.current_price_day IS DISTINCT FROM span.last_day
+                   OR p.first_seen IS DISTINCT FROM LEAST(coalesce(p.first_seen, span.first_day), span.first_day)
+                   OR p.last_seen IS DISTINCT FROM GREATEST(coalesce(p.last_seen, span.last_day), span.last_day))
+            """,
+            {"ids": ids},
+        )
