@@ -23,7 +23,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     settings does, when they were not running); servers that were already running stay."""
     from django.conf import settings
 
-    from pcadvisor.lib import embedded
+    from core import embedded
 
     if not settings.configured:
         return

@@ -14,8 +14,8 @@ from catalog.filters import PriceHistoryForm, ProductFilter
 from catalog.history import load_price_history
 from catalog.models import PriceSnapshot, Product
 from catalog.panels import render_product_panels
-from pcadvisor.lib.charts import line_chart_svg
-from pcadvisor.lib.pagination import paginate
+from core.charts import line_chart_svg
+from core.pagination import paginate
 
 PAGE_SIZE = 30
 DEFAULT_HISTORY_DAYS = 365

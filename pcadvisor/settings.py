@@ -147,7 +147,7 @@ if DATABASE_URL:
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     }
 else:
-    from pcadvisor.lib.embedded import ensure_postgres
+    from core.embedded import ensure_postgres
 
     DATABASES = {"default": ensure_postgres(VAR_DIR).django_settings()}
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
@@ -168,7 +168,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = f"{_base}/{REDIS_DB_BROKER}"
     CACHE_REDIS_URL = f"{_base}/{REDIS_DB_CACHE}"
 else:
-    from pcadvisor.lib.embedded import ensure_redis
+    from core.embedded import ensure_redis
 
     _redis = ensure_redis(VAR_DIR)
     CELERY_BROKER_URL = _redis.kombu_url(REDIS_DB_BROKER)
@@ -241,8 +241,8 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    # ?page= as on the HTML lists, ?page_size= up to 200 (pcadvisor.lib.pagination)
-    "DEFAULT_PAGINATION_CLASS": "pcadvisor.lib.pagination.SitePagination",
+    # ?page= as on the HTML lists, ?page_size= up to 200 (core.pagination)
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.SitePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Korean 404s instead of Django's "No Product matches the given query."

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pcadvisor.lib import embedded
+from core import embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 A_DATABASE_TEST = (
