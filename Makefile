@@ -15,8 +15,8 @@ test:
 	@$(MAKE) --no-print-directory test-django
 
 # manage.py check, makemigrations --check and pytest (the first failure's status is kept). The
-# first of them to load the settings starts the embedded PostgreSQL and Redis when they are not
-# running; at the end they are stopped again if they were started after `mark` (by these
+# first of them (each is an entry point: pcadvisor/startup.py) starts the embedded PostgreSQL and
+# Redis when they are not running; at the end they are stopped again if they were started after `mark` (by these
 # commands), and left running otherwise. Ctrl-C still stops what they started.
 test-django:
 	@mark=$$($(PY) -c 'import psutil; print(psutil.Process().create_time())'); \

@@ -17,10 +17,19 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The test runner is an entry point: var/, the secret key and the embedded PostgreSQL /
+    Redis (importing the settings starts nothing). pytest-django has loaded the settings by now,
+    and no test has connected yet."""
+    from pcadvisor.startup import prepare_process
+
+    prepare_process()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Stop the embedded PostgreSQL / Redis if this pytest process started them (loading the
-    settings does, when they were not running); servers that were already running stay."""
+    """Stop the embedded PostgreSQL / Redis if this pytest process started them (pytest_configure
+    does, when they were not running); servers that were already running stay."""
     from django.conf import settings
 
     from core import embedded
