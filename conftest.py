@@ -1,10 +1,13 @@
-"""Shared pytest fixtures. Tests run on the real (embedded) PostgreSQL + pgvector and Redis."""
+"""Shared pytest fixtures (clients, real data) and the test runner's start and stop.
+
+Tests run on the real (embedded) PostgreSQL + pgvector and Redis."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
 
@@ -15,6 +18,20 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside the repository")
     return SHARED_DATA
+
+
+@pytest.fixture
+def staff_client(client: Client, django_user_model: type) -> Client:
+    """The test client, logged in as a staff user (not a superuser)."""
+    user = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def lenient_client() -> Client:
+    """A client for which a 500 is an answer to assert on, not a test crash."""
+    return Client(raise_request_exception=False)
 
 
 def pytest_configure(config: pytest.Config) -> None:
