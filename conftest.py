@@ -20,6 +20,14 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reads ../shared/data (through the shared_data fixture) is marked realdata, so
+    ``-m "not realdata"`` leaves out every one of them and no test has to remember the mark."""
+    for item in items:
+        if "shared_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.realdata)
+
+
 @pytest.fixture
 def staff_client(client: Client, django_user_model: type) -> Client:
     """The test client, logged in as a staff user (not a superuser)."""
