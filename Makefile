@@ -16,8 +16,8 @@ test:
 
 # manage.py check, makemigrations --check and pytest (the first failure's status is kept). The
 # first of them (each is an entry point: pcadvisor/startup.py) starts the embedded PostgreSQL and
-# Redis when they are not running; at the end they are stopped again if they were started after `mark` (by these
-# commands), and left running otherwise. Ctrl-C still stops what they started.
+# Redis when they are not running; at the end they are stopped again if they were started after
+# `mark` (by these commands), and left running otherwise. Ctrl-C still stops what they started.
 test-django:
 	@mark=$$($(PY) -c 'import psutil; print(psutil.Process().create_time())'); \
 	trap : INT TERM; \
@@ -33,5 +33,6 @@ lint:
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
+# Stop the embedded PostgreSQL and Redis (`manage.py embedded status` shows them).
 embedded-stop:
 	$(PY) manage.py embedded stop

@@ -234,7 +234,8 @@ def _port_owner(port: int) -> tuple[int, str] | None:
 
 
 def _var_dir() -> Path:
-    """settings.VAR_DIR (the embedded services are running by now, so loading settings is cheap)."""
+    """settings.VAR_DIR (loading the settings starts nothing: manage.py migrate has started the
+    embedded services already)."""
     sys.path.insert(0, str(ROOT))
     from django.conf import settings
 
