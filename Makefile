@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: run test test-django lint services-stop bootstrap
+.PHONY: run test test-django lint embedded-stop bootstrap
 
 run:
 	@scripts/bootstrap.sh runtime
@@ -15,9 +15,9 @@ test:
 	@$(MAKE) --no-print-directory test-django
 
 # manage.py check, makemigrations --check and pytest (the first failure's status is kept). The
-# first of them to load the settings starts the embedded PostgreSQL and Redis when they are not
-# running; at the end they are stopped again if they were started after `mark` (by these
-# commands), and left running otherwise. Ctrl-C still stops what they started.
+# first of them (each is an entry point: pcadvisor/startup.py) starts the embedded PostgreSQL and
+# Redis when they are not running; at the end they are stopped again if they were started after
+# `mark` (by these commands), and left running otherwise. Ctrl-C still stops what they started.
 test-django:
 	@mark=$$($(PY) -c 'import psutil; print(psutil.Process().create_time())'); \
 	trap : INT TERM; \
@@ -26,12 +26,13 @@ test-django:
 	run $(PY) manage.py makemigrations --check --dry-run && \
 	run $(PY) -m pytest $(PYTEST_ARGS); \
 	rc=$$?; \
-	$(PY) manage.py services stop --started-after $$mark; \
+	$(PY) manage.py embedded stop --started-after $$mark; \
 	exit $$rc
 
 lint:
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
-services-stop:
-	$(PY) manage.py services stop
+# Stop the embedded PostgreSQL and Redis (`manage.py embedded status` shows them).
+embedded-stop:
+	$(PY) manage.py embedded stop

@@ -1,10 +1,13 @@
-"""Shared pytest fixtures. Tests run on the real (embedded) PostgreSQL + pgvector and Redis."""
+"""Shared pytest fixtures (clients, real data) and the test runner's start and stop.
+
+Tests run on the real (embedded) PostgreSQL + pgvector and Redis."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
 
@@ -17,13 +20,44 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reads ../shared/data (through the shared_data fixture) is marked realdata, so
+    ``-m "not realdata"`` leaves out every one of them and no test has to remember the mark."""
+    for item in items:
+        if "shared_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.realdata)
+
+
+@pytest.fixture
+def staff_client(client: Client, django_user_model: type) -> Client:
+    """The test client, logged in as a staff user (not a superuser)."""
+    user = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def lenient_client() -> Client:
+    """A client for which a 500 is an answer to assert on, not a test crash."""
+    return Client(raise_request_exception=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The test runner is an entry point: var/, the secret key and the embedded PostgreSQL /
+    Redis (importing the settings starts nothing). pytest-django has loaded the settings by now,
+    and no test has connected yet."""
+    from pcadvisor.startup import prepare_process
+
+    prepare_process()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Stop the embedded PostgreSQL / Redis if this pytest process started them (loading the
-    settings does, when they were not running); servers that were already running stay."""
+    """Stop the embedded PostgreSQL / Redis if this pytest process started them (pytest_configure
+    does, when they were not running); servers that were already running stay."""
     from django.conf import settings
 
-    from pcadvisor.lib import embedded
+    from core import embedded
 
     if not settings.configured:
         return

@@ -15,7 +15,7 @@ from catalog.querysets import (
     ProductQuerySet,
 )
 from catalog.validators import danawa_product_pcode, validate_danawa_product_url
-from pcadvisor.lib.models import ProgressRecord
+from core.progress import ProgressRecord
 
 
 class CategoryKind(models.TextChoices):

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs
 
 from django.core.exceptions import ValidationError
 
+from catalog.danawa.addresses import check_url
 from catalog.danawa.errors import DisallowedURLError
-from catalog.danawa.urls import check_url
 
 # Danawa product pages: the desktop page and the mobile one (host, path, the pcode's parameter)
 PRODUCT_PAGES = {
@@ -21,7 +21,7 @@ MESSAGE = (
 
 def danawa_product_pcode(url: str) -> str | None:
     """The pcode of a Danawa product page URL, or ``None`` for anything else (other hosts,
-    look-alikes, ports, user info: the crawler's host rules in ``catalog.danawa.urls``)."""
+    look-alikes, ports, user info: the crawler's host rules in ``catalog.danawa.addresses``)."""
     try:
         checked = check_url(url)
     except DisallowedURLError:

@@ -14,20 +14,13 @@ from catalog.filters import PriceHistoryForm, ProductFilter
 from catalog.history import load_price_history
 from catalog.models import PriceSnapshot, Product
 from catalog.panels import render_product_panels
-from pcadvisor.lib.charts import line_chart_svg
-from pcadvisor.lib.pagination import paginate
+from core.areas import panel_areas
+from core.charts import line_chart_svg
+from core.pagination import paginate
 
 PAGE_SIZE = 30
 DEFAULT_HISTORY_DAYS = 365
 RECENT_TABLE_DAYS = 30
-# Areas built by higher apps; until an app registers a product panel under the same key
-# (catalog.panels), the page shows a short "준비 중" note linking to /soon/<area>/.
-UPCOMING_AREAS = [
-    ("pricing", "AI 적정가", "이미지와 스펙으로 예측한 적정 가격"),
-    ("trends", "살까 말까", "비슷한 상품들의 가격 흐름으로 본 10일 뒤 가격"),
-    ("similarity", "비슷한 상품", "사진과 스펙이 비슷한 상품"),
-    ("recommend", "용도별 추천", "사무용·게임·AI 등 용도에 맞는 PC"),
-]
 HISTORY_WINDOWS = [(30, "30일"), (90, "90일"), (180, "180일"), (365, "1년"), (3650, "전체")]
 
 SPEC_FIELDS = [
@@ -127,6 +120,8 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recent_rows": _recent_rows(history.points, recent_variants),
         "specs": specs,
         "panels": panels,
-        "coming_soon": [a for a in UPCOMING_AREAS if a[0] not in panel_keys],
+        # Areas built by higher apps (core.areas); until an app registers its product panel under
+        # the area's key (catalog.panels), a short "준비 중" note links to /soon/<area>/.
+        "coming_soon": [a for a in panel_areas() if a[0] not in panel_keys],
     }
     return render(request, "catalog/product_detail.html", context)

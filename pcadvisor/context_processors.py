@@ -2,14 +2,10 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from catalog.stats import price_source_label
+from core.areas import nav_items
 
-NAV = [
-    ("catalog", "카탈로그", "catalog:product_list", None),
-    ("pricing", "AI 적정가", "pricing:configuration", None),
-    ("trends", "살까 말까", "trends:market", None),
-    ("similarity", "비슷한 상품", "coming_soon", "similarity"),
-    ("recommend", "용도별 추천", "coming_soon", "recommend"),
-]
+# The navigation: one entry per area of the registry (core.areas).
+NAV = nav_items()
 
 
 def site(request: HttpRequest) -> dict[str, object]:

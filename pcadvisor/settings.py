@@ -1,14 +1,16 @@
 """PC Advisor settings: the one place that reads the environment.
 
 With no environment variables set, the app runs on an embedded PostgreSQL 18 + pgvector and an
-embedded Redis under ``var/`` (started on first use, shared by every process). Production sets
-``DATABASE_URL`` and ``REDIS_URL``.
+embedded Redis under ``var/`` (shared by every process). Production sets ``DATABASE_URL`` and
+``REDIS_URL``. Importing this module starts no server and writes no file: it only computes where
+things are. The entry points (``manage.py``, the Celery app, wsgi/asgi, pytest) call
+``pcadvisor.startup.prepare_process``, which makes ``var/`` and the secret key and starts the
+embedded servers.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -60,19 +62,20 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 VAR_DIR = Path(env_str("PCADVISOR_VAR_DIR", str(BASE_DIR / "var"))).resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# Embedded default: a random key kept under var/ (never committed), made by the entry points
+# (pcadvisor.startup) on the first start. Until then the setting is empty, which Django refuses
+# to use rather than signing with a made-up key.
+SECRET_KEY_FILE = None if env_str("DJANGO_SECRET_KEY") else VAR_DIR / "secret_key"
 
 
 def _secret_key() -> str:
-    key = env_str("DJANGO_SECRET_KEY")
-    if key:
-        return key
-    # Embedded default: a random key made once and kept under var/ (never committed).
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    if SECRET_KEY_FILE is None:
+        return env_str("DJANGO_SECRET_KEY")
+    try:
+        return SECRET_KEY_FILE.read_text().strip()
+    except FileNotFoundError:
+        return ""
 
 
 SECRET_KEY = _secret_key()
@@ -147,9 +150,11 @@ if DATABASE_URL:
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     }
 else:
-    from pcadvisor.lib.embedded import ensure_postgres
+    from core.embedded import postgres_info
 
-    DATABASES = {"default": ensure_postgres(VAR_DIR).django_settings()}
+    # Where the server listens; prepare_process starts it (and corrects HOST in place if the
+    # socket had to go elsewhere).
+    DATABASES = {"default": postgres_info(VAR_DIR).django_settings()}
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
     "DATABASE_TEST_NAME", "test_pcadvisor"
 )
@@ -168,9 +173,9 @@ if REDIS_URL:
     CELERY_BROKER_URL = f"{_base}/{REDIS_DB_BROKER}"
     CACHE_REDIS_URL = f"{_base}/{REDIS_DB_CACHE}"
 else:
-    from pcadvisor.lib.embedded import ensure_redis
+    from core.embedded import redis_info
 
-    _redis = ensure_redis(VAR_DIR)
+    _redis = redis_info(VAR_DIR)
     CELERY_BROKER_URL = _redis.kombu_url(REDIS_DB_BROKER)
     CACHE_REDIS_URL = _redis.url(REDIS_DB_CACHE)
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
@@ -212,8 +217,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = VAR_DIR / "staticfiles"  # made by prepare_process (WhiteNoise warns when absent)
 STATICFILES_DIRS = [BASE_DIR / "pcadvisor" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media"))).resolve()
@@ -241,8 +245,8 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    # ?page= as on the HTML lists, ?page_size= up to 200 (pcadvisor.lib.pagination)
-    "DEFAULT_PAGINATION_CLASS": "pcadvisor.lib.pagination.SitePagination",
+    # ?page= as on the HTML lists, ?page_size= up to 200 (core.pagination)
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.SitePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Korean 404s instead of Django's "No Product matches the given query."

@@ -11,7 +11,7 @@ from django.http import (
     JsonResponse,
 )
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE, REASON_NO_REFERER
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.exceptions import NoReverseMatch
@@ -25,15 +25,11 @@ from rest_framework.views import APIView
 
 from catalog.models import Product
 from catalog.stats import catalog_counts
+from core.areas import get_area
 from pcadvisor.api_errors import _is_korean
 from pcadvisor.context_processors import NAV
 from pcadvisor.health import health_report
 from trends.views import dashboard_context
-
-AREAS = {
-    "similarity": ("비슷한 상품", "사진으로 비슷하게 생긴 상품을 찾아 드립니다."),
-    "recommend": ("용도별 추천", "사무용·개발·게임·디자인·AI 용도에 맞는 PC를 추천합니다."),
-}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -56,10 +52,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def coming_soon(request: HttpRequest, area: str) -> HttpResponse:
-    if area not in AREAS:
+    """The "준비 중" page of an area not built yet (core.areas); an area that is built by now
+    sends the visitor to its page."""
+    found = get_area(area)
+    if found is None:
         raise Http404("알 수 없는 메뉴입니다.")
-    title, blurb = AREAS[area]
-    return render(request, "coming_soon.html", {"title": title, "blurb": blurb, "area": area})
+    if found.built:
+        return redirect(found.url_name)
+    context = {"title": found.label, "blurb": found.blurb, "area": found.key}
+    return render(request, "coming_soon.html", context)
 
 
 @never_cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from pcadvisor.lib.models import ProgressRecord
+from core.progress import ProgressRecord
 from pricing.querysets import PricePredictionQuerySet, PricingModelQuerySet, TrainingRunQuerySet
 
 

@@ -234,7 +234,8 @@ def _port_owner(port: int) -> tuple[int, str] | None:
 
 
 def _var_dir() -> Path:
-    """settings.VAR_DIR (the embedded services are running by now, so loading settings is cheap)."""
+    """settings.VAR_DIR (loading the settings starts nothing: manage.py migrate has started the
+    embedded services already)."""
     sys.path.insert(0, str(ROOT))
     from django.conf import settings
 
@@ -274,7 +275,7 @@ def main() -> int:
         if not args.keep_services:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 subprocess.run(
-                    [PY, "manage.py", "services", "stop"],
+                    [PY, "manage.py", "embedded", "stop"],
                     cwd=ROOT, check=False, start_new_session=True, timeout=60,
                 )  # fmt: skip
     return status

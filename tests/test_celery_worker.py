@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,13 +17,27 @@ from catalog.models import Job, JobKind, JobStatus, Product
 from pcadvisor.celery import app
 
 
+@contextlib.contextmanager
+def celery_conf(**changes: object) -> Iterator[None]:
+    """The Celery app's configuration with changes for the block, and as it was after it, so
+    that a later test sees the configuration it would have seen without this one."""
+    before = {key: getattr(app.conf, key) for key in changes}
+    try:
+        for key, value in changes.items():
+            setattr(app.conf, key, value)
+        yield
+    finally:
+        for key, value in before.items():
+            setattr(app.conf, key, value)
+
+
 @pytest.fixture
 def celery_worker_thread():
-    app.conf.task_always_eager = False
-    app.control.purge()  # messages an interrupted earlier run may have left on the test broker
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING",
-                      queues=["default", "crawl", "ml"]) as worker:  # fmt: skip
-        yield worker
+    with celery_conf(task_always_eager=False):
+        app.control.purge()  # messages an interrupted earlier run may have left on the test broker
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING",
+                          queues=["default", "crawl", "ml"]) as worker:  # fmt: skip
+            yield worker
 
 
 @pytest.mark.django_db(transaction=True)
@@ -71,6 +90,7 @@ def wait_for_release(timeout: float) -> bool:
 RELEASE = __import__("threading").Event()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_ml_worker_of_the_run_command_answers_health_pings_while_it_trains() -> None:
     """`make run`'s ml worker pool keeps replying to /healthz while a long task runs (a solo
@@ -78,11 +98,12 @@ def test_the_ml_worker_of_the_run_command_answers_health_pings_while_it_trains()
     from pcadvisor.health import check_workers
 
     pool = _run_script_module().ML_POOL
-    app.conf.task_always_eager = False
     app.control.purge()
     RELEASE.clear()
-    with start_worker(app, perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING",
-                      queues=["ml"], hostname="ml-test@localhost", **pool):  # fmt: skip
+    with celery_conf(task_always_eager=False), start_worker(
+        app, perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING", queues=["ml"],
+        hostname="ml-test@localhost", **pool
+    ):  # fmt: skip
         result = wait_for_release.apply_async(args=[60.0], queue="ml")
         try:
             deadline = time.monotonic() + 20
@@ -97,3 +118,34 @@ def test_the_ml_worker_of_the_run_command_answers_health_pings_while_it_trains()
             RELEASE.set()
         assert result.get(timeout=30) is True
     assert "ml-test@localhost" in health["workers"]
+
+
+PROBE = """
+from pcadvisor.celery import app
+
+
+def test_a_later_test_sees_the_celery_config_it_started_with():
+    assert app.conf.task_always_eager is True
+"""
+
+
+@pytest.mark.slow
+def test_the_worker_tests_leave_the_celery_config_as_they_found_it(tmp_path: Path) -> None:
+    """Run with CELERY_TASK_ALWAYS_EAGER on, the worker tests turn it off for themselves only: a
+    test collected after them still finds it on."""
+    probe = tmp_path / "test_celery_probe.py"
+    probe.write_text(PROBE, encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    # Its own test database: this run's test_pcadvisor stays untouched.
+    env = {
+        **os.environ,
+        "CELERY_TASK_ALWAYS_EAGER": "1",
+        "DATABASE_TEST_NAME": "test_pcadvisor_probe",
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(root),
+         "-c", str(root / "pyproject.toml"), "-m", "not slow", __file__, str(probe)],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "3 passed" in run.stdout

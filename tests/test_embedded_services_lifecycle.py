@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pcadvisor.lib import embedded
+from core import embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 A_DATABASE_TEST = (
@@ -50,7 +50,7 @@ def _run(var: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _start_services(var: Path) -> tuple[int, int]:
-    _run(var, "manage.py", "services", "status").check_returncode()
+    _run(var, "manage.py", "embedded", "status").check_returncode()
     pg, rd = embedded.postgres_pid(var), embedded.redis_pid(var)
     assert pg and rd
     return pg, rd
@@ -86,7 +86,7 @@ def test_services_stop_started_after_stops_only_what_started_after_the_mark(
 ) -> None:
     before = _start_services(throwaway_var)
     mark = _create_time_now(throwaway_var)
-    out = _run(throwaway_var, "manage.py", "services", "stop", "--started-after", str(mark))
+    out = _run(throwaway_var, "manage.py", "embedded", "stop", "--started-after", str(mark))
     assert out.returncode == 0, out.stderr
     assert "left running" in out.stdout
     assert (embedded.postgres_pid(throwaway_var), embedded.redis_pid(throwaway_var)) == before
@@ -95,7 +95,7 @@ def test_services_stop_started_after_stops_only_what_started_after_the_mark(
     embedded.stop_redis(throwaway_var)
     mark = _create_time_now(throwaway_var)
     # This command finds them stopped, starts them (loading the settings) and stops them again.
-    out = _run(throwaway_var, "manage.py", "services", "stop", "--started-after", str(mark))
+    out = _run(throwaway_var, "manage.py", "embedded", "stop", "--started-after", str(mark))
     assert out.returncode == 0, out.stderr
     assert embedded.postgres_status(throwaway_var) == "stopped"
     assert embedded.redis_status(throwaway_var) == "stopped"

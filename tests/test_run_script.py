@@ -23,7 +23,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from pcadvisor.lib import embedded
+from core import embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN = ROOT / "scripts" / "run.py"

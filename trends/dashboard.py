@@ -155,7 +155,7 @@ def market_summary(*, refresh: bool = False) -> dict[str, object]:
 
 def index_chart_svg(summary: dict[str, object]) -> str:
     """The market index (100 = each product's first price in the window) as inline SVG."""
-    from pcadvisor.lib.charts import line_chart_svg
+    from core.charts import line_chart_svg
 
     points = [(day, value) for day, value, _count in summary.get("index", [])]
     return line_chart_svg(

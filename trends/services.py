@@ -399,7 +399,7 @@ def product_trend(product: Product) -> ProductTrend:
 
 def trend_chart_svg(trend: ProductTrend) -> str:
     """Price history with the forecast (dashed) and the neighbours' 20–80 % spread (band)."""
-    from pcadvisor.lib.charts import Band, Series, line_chart_svg
+    from core.charts import Band, Series, line_chart_svg
 
     extra, band = [], None
     if trend.forecast:

@@ -1,7 +1,7 @@
 """The HTTP client for Danawa: polite, persistent and confined to danawa.com.
 
 - Only danawa.com (and subdomains) over http(s): every URL, and every redirect target, passes
-  ``catalog.danawa.urls.check_url`` before any network I/O.
+  ``catalog.danawa.addresses.check_url`` before any network I/O.
 - robots.txt is fetched once per host (cached on the client) and obeyed; its Crawl-delay
   lengthens the politeness delay.
 - An identifying User-Agent, a timeout on every request, a delay between requests.
@@ -33,6 +33,7 @@ from urllib.parse import urljoin
 import requests
 from django.conf import settings
 
+from catalog.danawa.addresses import CheckedURL, check_url
 from catalog.danawa.errors import (
     ContentRejectedError,
     DanawaError,
@@ -42,7 +43,6 @@ from catalog.danawa.errors import (
     TruncatedPageError,
 )
 from catalog.danawa.parsers import check_complete
-from catalog.danawa.urls import CheckedURL, check_url
 
 logger = logging.getLogger(__name__)
 

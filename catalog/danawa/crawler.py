@@ -26,9 +26,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from catalog.danawa import parsers
+from catalog.danawa.addresses import AJAX_LIST_URL, ajax_list_form, list_url, product_url
 from catalog.danawa.client import MAX_DOWNLOAD_BYTES, DanawaClient
 from catalog.danawa.errors import DanawaError, UnknownTemplateError
-from catalog.danawa.urls import AJAX_LIST_URL, ajax_list_form, list_url, product_url
 from catalog.models import Category, Job, JobKind, PriceSource, Product
 from catalog.services import (
     InvalidImageError,

@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from catalog.danawa.addresses import product_url
 from catalog.danawa.errors import TruncatedPageError, UnknownTemplateError
-from catalog.danawa.urls import product_url
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Job, JobStatus
-from pcadvisor.lib.models import ProgressRecord
+from core.progress import ProgressRecord
 
 logger = logging.getLogger(__name__)
 

@@ -32,13 +32,6 @@ def price(product: Product, amount: int, day: dt.date = D0, variant: str = "") -
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def no_parser(monkeypatch) -> list[str]:
     """Spec parsing and matching belong to other modules; here they only record their calls."""
     calls: list[str] = []

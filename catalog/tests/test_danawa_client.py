@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from catalog.danawa.addresses import AJAX_LIST_URL, ajax_list_form, list_url, product_url
 from catalog.danawa.client import DanawaClient, parse_retry_after
 from catalog.danawa.errors import (
     ContentRejectedError,
@@ -15,7 +16,6 @@ from catalog.danawa.errors import (
     FetchError,
     RobotsDisallowedError,
 )
-from catalog.danawa.urls import AJAX_LIST_URL, ajax_list_form, list_url, product_url
 from catalog.tests.fake_danawa import (
     FakeDanawa,
     error,

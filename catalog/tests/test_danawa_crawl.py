@@ -548,7 +548,7 @@ def test_the_celery_tasks_run_the_services_and_return_json(
 
 
 def test_crawl_tasks_are_routed_to_the_crawl_queue() -> None:
-    from pcadvisor.celery import app
+    from celery import current_app as app
 
     for name in ("crawl_category", "crawl_product", "crawl_daily_prices"):
         route = app.amqp.router.route({}, f"catalog.tasks.{name}")

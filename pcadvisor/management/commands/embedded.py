@@ -1,9 +1,9 @@
-"""`python manage.py services status|stop`: the embedded PostgreSQL and Redis under var/."""
+"""`python manage.py embedded status|stop`: the embedded PostgreSQL and Redis under var/."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from pcadvisor.lib import embedded
+from core import embedded
 
 
 class Command(BaseCommand):

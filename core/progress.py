@@ -1,4 +1,4 @@
-"""Abstract models shared by apps."""
+"""ProgressRecord: the abstract model of a long job's progress, shared by apps."""
 
 from __future__ import annotations
 

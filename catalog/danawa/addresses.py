@@ -1,4 +1,4 @@
-"""Danawa URLs: building them, and refusing anything that is not a danawa.com page.
+"""Danawa addresses (URLs): building them, and refusing anything that is not a danawa.com page.
 
 ``check_url`` is the one gate every request passes (the client calls it before any network
 I/O, and again for each redirect); it returns the canonical form that is actually requested,

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from pcadvisor.lib.charts import Band, Series, line_chart_svg, nice_ticks, won_label
+from core.charts import Band, Series, line_chart_svg, nice_ticks, won_label
 
 SVG = "{http://www.w3.org/2000/svg}"
 D0 = dt.date(2022, 1, 1)
