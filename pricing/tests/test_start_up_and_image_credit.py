@@ -3,13 +3,11 @@ image backbone."""
 
 from __future__ import annotations
 
-import importlib
-
 import numpy as np
 import pytest
 from django.urls import reverse
 
-from pricing.models import PricePrediction, PricingModel, RunStatus, TrainingRun
+from pricing.models import PricePrediction, RunStatus, TrainingRun
 
 pytestmark = [pytest.mark.django_db]
 
@@ -21,27 +19,6 @@ def test_the_warm_up_loads_the_active_model_into_the_process_cache(active_model)
     assert services.cached_model_version() is None
     assert services.warm_up() is True
     assert services.cached_model_version() == active_model.version
-
-
-def test_starting_a_web_worker_warms_the_model_up(active_model) -> None:
-    import pcadvisor.wsgi
-    from pricing import services
-
-    services.reset_model_cache()
-    importlib.reload(pcadvisor.wsgi)
-    assert services.cached_model_version() == active_model.version
-
-
-def test_the_warm_up_never_stops_start_up_without_a_model_or_its_file(model_dir) -> None:
-    import pcadvisor.wsgi
-    from pricing import services
-
-    assert services.warm_up() is False  # no model at all
-    PricingModel.objects.create(version=1, artifact="gone.pt", data_fingerprint="x",
-                                is_active=True)  # fmt: skip
-    assert services.warm_up() is False  # its file is missing
-    importlib.reload(pcadvisor.wsgi)  # and the worker still starts
-    assert services.cached_model_version() is None
 
 
 def test_the_form_page_shows_the_first_trainings_progress_instead_of_no_model(client) -> None:
