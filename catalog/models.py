@@ -40,7 +40,8 @@ PC_KINDS: tuple[str, ...] = (
 
 
 class Category(models.Model):
-    """A Danawa category (e.g. 112756 brand PC). ``code`` is Danawa's id, or a slug for local ones."""
+    """A Danawa category (e.g. brand PC). ``code`` is Danawa's id (``catalog.danawa.categories``),
+    or a slug for local ones."""
 
     code = models.CharField("다나와 카테고리 코드", max_length=32, unique=True)
     name = models.CharField("이름", max_length=100)

@@ -61,7 +61,7 @@ class SpecRecord:
     key: str
     name: str
     kind: str = "desktop"
-    category: str = ""  # the catalog category's code ("112756"), "" outside the catalog
+    category: str = ""  # the catalog category's (Danawa) code, "" outside the catalog
     manufacturer: str = ""
     cpu_model: str = ""
     gpu_model: str = ""

@@ -18,7 +18,9 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-VGA_FILE = re.compile(r"^VGA_(\d{4})-(\d{2})\.csv$")
+from catalog.danawa.categories import GPU, HISTORY_FILE_PREFIXES
+
+VGA_FILE = re.compile(rf"^{HISTORY_FILE_PREFIXES[GPU]}_(\d{{4}})-(\d{{2}})\.csv$")
 CSV_COLUMNS = ["name", "category", "price", "pcode", "manufacturer", "specs", "date"]
 
 

@@ -21,10 +21,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.benchmarks import BenchmarkMatcher, is_newer_than_tables
+from catalog.danawa.categories import HISTORY_FILE_PREFIXES, PART_KINDS
 from catalog.importers.benchmarks import CPU_FILE, GPU_FILE
 from catalog.specs import parse_specs
 
-PARTS = {"cpu": ("CPU_*.csv", "cpu"), "gpu": ("VGA_*.csv", "gpu")}
+# part -> (history files of its category, parse kind)
+PARTS = {part: (f"{HISTORY_FILE_PREFIXES[code]}_*.csv", part) for code, part in PART_KINDS.items()}
 
 
 def read_names(history_dir: Path, pattern: str) -> list[str]:
