@@ -161,6 +161,9 @@ class Product(models.Model):
     vram_gb = models.PositiveIntegerField("VRAM (GB)", null=True, blank=True)
     os = models.CharField("운영체제", max_length=80, blank=True)
     form_factor = models.CharField("폼팩터", max_length=80, blank=True)
+    # catalog.specs.is_integrated_gpu(gpu_model), set by the product services with the specs:
+    # readers (fair price, the configuration form, the demo) use this, never the name.
+    gpu_integrated = models.BooleanField("내장 그래픽", default=False, editable=False)
 
     cpu_benchmark = models.ForeignKey(
         CpuBenchmark,
