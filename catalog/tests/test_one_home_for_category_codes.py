@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 from pathlib import Path
 
@@ -21,12 +22,12 @@ SCANNED = {".py", ".html", ".js", ".txt", ".toml", ".cfg"}
 
 def _source_files() -> list[Path]:
     out = []
-    for path in ROOT.rglob("*"):
-        rel = path.relative_to(ROOT)
-        if any(part in SKIPPED_DIRS or part.startswith(".") for part in rel.parts[:-1]):
-            continue
-        if path.suffix in SCANNED and path.is_file() and path.resolve() != HOME:
-            out.append(path)
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".")]
+        for name in files:
+            path = Path(folder) / name
+            if path.suffix in SCANNED and path.resolve() != HOME:
+                out.append(path)
     return out
 
 
