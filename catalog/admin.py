@@ -197,6 +197,7 @@ class ProductAdmin(admin.ModelAdmin):
         "is_active",
         "is_demo",
         "benchmark_match_locked",
+        "gpu_integrated",
         ("cpu_benchmark", admin.EmptyFieldListFilter),
         ("gpu_benchmark", admin.EmptyFieldListFilter),
         "manufacturer",
@@ -207,7 +208,7 @@ class ProductAdmin(admin.ModelAdmin):
     readonly_fields = [
         "price_display", "current_price_day", "first_seen", "last_seen", "cpu_match_confidence",
         "gpu_match_confidence", "benchmark_match_locked", "merged_into", "image_sha256",
-        "created_at", "updated_at", "page_link",
+        "created_at", "updated_at", "page_link", "gpu_integrated",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["name", "pcode", "category", "manufacturer", "url", "page_link"]}),
@@ -220,6 +221,7 @@ class ProductAdmin(admin.ModelAdmin):
                     "specs_raw",
                     "cpu_model",
                     "gpu_model",
+                    "gpu_integrated",
                     "ram_gb",
                     "ssd_gb",
                     "hdd_gb",

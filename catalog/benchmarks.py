@@ -32,6 +32,7 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
@@ -220,6 +221,15 @@ class BenchmarkMatcher:
     def from_rows(cls, cpu_rows: Iterable[Row], gpu_rows: Iterable[Row]) -> BenchmarkMatcher:
         """A matcher over raw ``(id_or_None, name, score)`` rows (no database needed)."""
         return cls(cpu_rows, gpu_rows)
+
+    @classmethod
+    def from_passmark_dir(cls, folder: str | Path) -> BenchmarkMatcher:
+        """A matcher over the PassMark CSVs in ``folder`` (no database), read like the importer
+        reads them (``catalog.passmark``)."""
+        from catalog.passmark import matcher_rows
+
+        rows = matcher_rows(folder)
+        return cls(rows["cpu"], rows["gpu"])
 
     @classmethod
     def from_db(cls) -> BenchmarkMatcher:

@@ -36,7 +36,7 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
 
 
 class CategoryField(forms.CharField):
-    """A category by Danawa code (``112756``) or primary key; unknown values are a form error."""
+    """A category by Danawa code (``catalog.danawa.categories``) or primary key; unknown values are a form error."""
 
     def clean(self, value: str | None) -> Category | None:
         value = (super().clean(value) or "").strip()

@@ -40,7 +40,8 @@ PC_KINDS: tuple[str, ...] = (
 
 
 class Category(models.Model):
-    """A Danawa category (e.g. 112756 brand PC). ``code`` is Danawa's id, or a slug for local ones."""
+    """A Danawa category (e.g. brand PC). ``code`` is Danawa's id (``catalog.danawa.categories``),
+    or a slug for local ones."""
 
     code = models.CharField("다나와 카테고리 코드", max_length=32, unique=True)
     name = models.CharField("이름", max_length=100)
@@ -160,6 +161,9 @@ class Product(models.Model):
     vram_gb = models.PositiveIntegerField("VRAM (GB)", null=True, blank=True)
     os = models.CharField("운영체제", max_length=80, blank=True)
     form_factor = models.CharField("폼팩터", max_length=80, blank=True)
+    # catalog.specs.is_integrated_gpu(gpu_model), set by the product services with the specs:
+    # readers (fair price, the configuration form, the demo) use this, never the name.
+    gpu_integrated = models.BooleanField("내장 그래픽", default=False, editable=False)
 
     cpu_benchmark = models.ForeignKey(
         CpuBenchmark,

@@ -20,6 +20,9 @@ Conventions (shared by every caller, so that matching and filtering agree):
 * ``kind`` is the category kind: ``cpu`` names are CPU products (no GPU is read from them),
   ``gpu`` names are graphics cards (their memory size is VRAM), ``laptop`` GPUs get PassMark's
   laptop naming (``GeForce RTX 3060 Laptop GPU``), ``desktop``/``other`` read everything.
+
+``is_integrated_gpu(gpu_model)`` is the one rule of what counts as integrated graphics; the
+product services store it on ``Product.gpu_integrated`` and every reader uses that field.
 """
 
 from __future__ import annotations
@@ -441,6 +444,16 @@ _INTEGRATED_WORDS = re.compile(
     r"(?:내장\s*그래픽|내장\s*GPU)(?!\s*:?\s*(?:미탑재|없음|미지원))|integrated|Radeon\s*Graphics|온보드",
     re.I,
 )
+
+
+# Canonical GPU names that are a CPU's integrated graphics (Intel UHD/HD/Iris, Radeon Vega N and
+# Radeon NNNM, Apple): the names the integrated patterns above produce, and PassMark's spelling.
+_INTEGRATED_MODEL = re.compile(r"^(?:Intel (?:UHD|HD|Iris)|Radeon (?:Vega \d|\d{3}M)|Apple)")
+
+
+def is_integrated_gpu(gpu_model: str) -> bool:
+    """Whether a canonical GPU name is integrated graphics (``Product.gpu_integrated``)."""
+    return bool(_INTEGRATED_MODEL.match(gpu_model or ""))
 
 
 def _find_gpu(text: str, kind: str) -> tuple[str, bool] | None:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from catalog.danawa.categories import DEFAULT_CRAWL_CATEGORIES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -277,7 +279,7 @@ DANAWA_DELAY_SECONDS = env_float("DANAWA_DELAY_SECONDS", 1.0)
 DANAWA_TIMEOUT_SECONDS = env_float("DANAWA_TIMEOUT_SECONDS", 10.0)
 DANAWA_MAX_RETRIES = env_int("DANAWA_MAX_RETRIES", 4)
 DANAWA_BACKOFF_SECONDS = env_float("DANAWA_BACKOFF_SECONDS", 1.0)
-DANAWA_CATEGORIES = env_list("DANAWA_CATEGORIES", "112756")
+DANAWA_CATEGORIES = env_list("DANAWA_CATEGORIES", ",".join(DEFAULT_CRAWL_CATEGORIES))
 DANAWA_MAX_PAGES = env_int("DANAWA_MAX_PAGES", 20)
 # Tests point the crawler at a loopback fake server; production leaves this empty.
 DANAWA_BASE_OVERRIDE = env_str("DANAWA_BASE_OVERRIDE", "")

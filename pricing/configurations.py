@@ -14,8 +14,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from catalog.specs import is_integrated_gpu
 from pricing.ml.domain import outside_domain
-from pricing.ml.features import SpecRecord, is_integrated_gpu
+from pricing.ml.features import SpecRecord
 
 # Kinds a configuration can be typed for (a CPU or a RAM stick has no "configuration").
 CONFIGURATION_KINDS: dict[str, str] = {"desktop": "데스크톱", "laptop": "노트북"}
@@ -140,6 +141,7 @@ class _Row:
     form_factor: str
     ssd_gb: int | None
     vram_gb: int | None
+    gpu_integrated: bool
 
 
 def _catalog_rows(kind: str, cpu_id: int | None, gpu_id: int | None) -> list[_Row]:
@@ -158,11 +160,12 @@ def _catalog_rows(kind: str, cpu_id: int | None, gpu_id: int | None) -> list[_Ro
         .active()
         .filter(match, category__kind=kind)
         .values_list("cpu_benchmark_id", "gpu_benchmark_id", "gpu_model", "gpu_benchmark__score",
-                     "manufacturer__name", "os", "form_factor", "ssd_gb", "vram_gb")
+                     "manufacturer__name", "os", "form_factor", "ssd_gb", "vram_gb",
+                     "gpu_integrated")
     )  # fmt: skip
     return [
-        _Row(c, g, gm or "", float(gs) if gs is not None else None, m or "", o or "", f or "", s, v)
-        for c, g, gm, gs, m, o, f, s, v in values
+        _Row(c, g, gm or "", None if gs is None else float(gs), m or "", o or "", f or "", s, v, i)
+        for c, g, gm, gs, m, o, f, s, v, i in values
     ]
 
 
@@ -185,14 +188,15 @@ def _fill(parsed: _Parsed, config: Configuration, manufacturer: str) -> tuple[di
     cpu_label = parsed.cpu_model
     if not gpu_model:
         # "No graphics card" is the CPU's integrated graphics: the one the catalog lists with it.
-        igpu = [r for r in rows if r.cpu_id == parsed.cpu_id and is_integrated_gpu(r.gpu_model)]
+        igpu = [r for r in rows if r.cpu_id == parsed.cpu_id and r.gpu_integrated]
         found = _mode((r.gpu_model, r.gpu_id, r.gpu_score) for r in igpu)
         if found:
             (gpu_model, gpu_id, gpu_score), count = found
             filled.append(Filled("gpu", "그래픽", f"{gpu_model} (내장)",
                                  f"카탈로그의 {cpu_label} 내장 그래픽 상품 {count}개"))  # fmt: skip
     out.update(gpu_model=gpu_model, gpu_score=gpu_score)
-    integrated = not gpu_model or is_integrated_gpu(gpu_model)
+    # no card typed: the CPU's graphics (the catalog's integrated GPU when it lists one)
+    integrated = not parsed.gpu_model or is_integrated_gpu(parsed.gpu_model)
     out["integrated_gpu"] = integrated
 
     if config.vram_gb is None and not integrated and gpu_id is not None:

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Max
 
+from catalog.danawa.categories import PART_KINDS
 from catalog.history import PriceHistory, load_price_history
 from catalog.models import PC_KINDS, CategoryKind, PriceSnapshot, Product
 from trends.backtest import BacktestResult, run_backtest
@@ -45,7 +46,7 @@ PANEL_DAYS = LOOKBACK + HORIZON + 5
 VERSION_KEY = "trends:model-version"
 CHART_DAYS = 90
 # History file categories (catalog.importers.price_history.PREFIX_CATEGORIES) -> kind.
-HISTORY_KINDS = {"112747": CategoryKind.CPU, "112753": CategoryKind.GPU}
+HISTORY_KINDS = PART_KINDS
 
 VERDICT_LABELS = {"buy": "지금 사세요", "wait": "기다리세요", "neutral": "급하지 않아요"}
 DIRECTION_LABELS = {"up": "오름", "flat": "보합", "down": "내림"}

@@ -90,8 +90,8 @@ class ProductSerializer(serializers.ModelSerializer):
         fields = [
             "id", "url", "page_url", "pcode", "name", "category", "manufacturer", "danawa_url",
             "image", "current_price", "current_price_day", "first_seen", "last_seen",
-            "cpu_model", "gpu_model", "ram_gb", "ssd_gb", "hdd_gb", "vram_gb", "os",
-            "form_factor", "spec_summary", "cpu_benchmark", "cpu_match_confidence",
+            "cpu_model", "gpu_model", "ram_gb", "ssd_gb", "hdd_gb", "vram_gb", "gpu_integrated",
+            "os", "form_factor", "spec_summary", "cpu_benchmark", "cpu_match_confidence",
             "gpu_benchmark", "gpu_match_confidence", "benchmark_match_locked", "is_demo",
             "is_active", "updated_at",
         ]  # fmt: skip

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from catalog.specs import is_integrated_gpu
+
 
 @dataclass(frozen=True)
 class Cpu:
@@ -51,7 +53,7 @@ class Gpu:
 
     @property
     def integrated(self) -> bool:
-        return self.vram_gb == 0
+        return is_integrated_gpu(self.name)
 
 
 def _intel(

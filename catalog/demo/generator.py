@@ -7,11 +7,12 @@ import hashlib
 import random
 from dataclasses import dataclass
 
+from catalog.danawa import categories as danawa_categories
 from catalog.demo.components import Cpu, Gpu, cpu, gpu
 from catalog.demo.lines import LINES, WHITE, Chassis, Line
 
-BRAND_PC_CATEGORY = "112756"
-AIO_CATEGORY = "112766"
+BRAND_PC_CATEGORY = danawa_categories.BRAND_PC
+AIO_CATEGORY = danawa_categories.AIO_PC
 OS_LABEL = {"미포함": "운영체제 미포함", "macOS": "macOS"}
 
 

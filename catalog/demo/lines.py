@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from catalog.danawa.categories import AIO_PC, BRAND_PC
+
 Color = tuple[int, int, int]
 
 BLACK: Color = (30, 31, 35)
@@ -71,7 +73,7 @@ class Line:
     oses: tuple[str, ...] = ("Windows 11 Home",)
     naming: str = "code"
     code: str = ""  # model-code stem for the naming scheme
-    category: str = "112756"  # Danawa 브랜드PC; 112766 = 일체형PC
+    category: str = BRAND_PC  # Danawa 브랜드PC, or AIO_PC (일체형PC)
     extras: dict = field(default_factory=dict)
 
 
@@ -125,7 +127,7 @@ LINES: tuple[Line, ...] = (
     Line("lg-27v70q", "LG전자", "일체형PC 27V70Q", "home", "일체형",
          ("i5-1340P", "i7-1360P"), ("",), (8, 16), (256, 512),
          palettes("aio", (WHITE, BLACK), (165, 0, 52), logo="dot"), 1.15, 1.0, 0.0,
-         WIN_HOME, "lg", "27V70Q", category="112766"),
+         WIN_HOME, "lg", "27V70Q", category=AIO_PC),
     # ------------------------------------------------------------------ 한성컴퓨터
     Line("hansung-tfg", "한성컴퓨터", "TFG", "gaming", "미들타워",
          GAMING_AMD + ("i5-13400F", "i5-14400F"), GPU_ENTRY + GPU_MID + GPU_HIGH, (16, 32),
@@ -178,7 +180,7 @@ LINES: tuple[Line, ...] = (
     Line("hp-aio24", "HP", "올인원 24", "home", "일체형",
          ("i5-1340P", "i7-1360P"), ("",), (8, 16), (512,),
          palettes("aio", (WHITE,), (0, 150, 214), logo="ring", width=0.95), 1.08, 0.8, 0.0,
-         WIN_HOME, "hp", "24-CR0", category="112766"),
+         WIN_HOME, "hp", "24-CR0", category=AIO_PC),
     # ------------------------------------------------------------------ Dell
     Line("dell-aurora-r16", "Dell", "에일리언웨어 오로라 R16", "gaming", "미들타워",
          ("i7-14700F", "i7-14700K", "i9-14900K", "i7-13700F", "i9-13900K"),
@@ -225,7 +227,7 @@ LINES: tuple[Line, ...] = (
     Line("lenovo-aio3", "Lenovo", "아이디어센터 AIO 3", "home", "일체형",
          ("i5-1340P",), ("",), (8, 16), (512,),
          palettes("aio", (BLACK, WHITE), (80, 150, 255), logo="bar"), 1.02, 0.7, 0.0,
-         WIN_HOME, "lenovo", "27IAP7", category="112766"),
+         WIN_HOME, "lenovo", "27IAP7", category=AIO_PC),
     # ------------------------------------------------------------------ ASUS
     Line("asus-rog-g16ch", "ASUS", "ROG Strix G16CH", "gaming", "미들타워",
          ("i7-13700F", "i7-14700F", "i7-14700K", "i9-14900K", "i9-13900K"),
@@ -300,7 +302,7 @@ LINES: tuple[Line, ...] = (
          ("Apple M3 8 Core 4050 MHz",), ("",), (8, 16, 24), (256, 512),
          palettes("aio", ((110, 160, 210), (220, 120, 140), (130, 190, 150), SILVER),
                   (40, 40, 45), logo="apple"), 1.0, 0.8, 0.0, ("macOS",), "apple", "MQRC3KH/A",
-         category="112766"),
+         category=AIO_PC),
     # ------------------------------------------------------------------ system integrators
     Line("foryou-gaming", "포유컴퓨터", "게이밍", "gaming", "미들타워",
          GAMING_AMD + GAMING_INTEL, GPU_ENTRY + GPU_MID + GPU_HIGH, (16, 32), (500, 1000),

@@ -56,9 +56,10 @@ PRODUCT_BATCH = 1000
 PRICE_BATCH = 50_000
 UPDATE_FIELDS = [
     "name", "category", "manufacturer", "url", "image", "image_source", "image_sha256",
-    "spec_summary", "specs_raw", "cpu_model", "gpu_model", "ram_gb", "ssd_gb", "hdd_gb",
-    "vram_gb", "os", "form_factor", "cpu_benchmark", "cpu_match_confidence", "gpu_benchmark",
-    "gpu_match_confidence", "benchmark_match_locked", "is_demo", "is_active", "updated_at",
+    "spec_summary", "specs_raw", "cpu_model", "gpu_model", "gpu_integrated", "ram_gb", "ssd_gb",
+    "hdd_gb", "vram_gb", "os", "form_factor", "cpu_benchmark", "cpu_match_confidence",
+    "gpu_benchmark", "gpu_match_confidence", "benchmark_match_locked", "is_demo", "is_active",
+    "updated_at",
 ]  # fmt: skip
 
 
@@ -154,7 +155,7 @@ def _desktop_product(
     spec: DesktopSpec, name: str, category, manufacturer, cpu_ids, gpu_ids, image
 ) -> Product:
     cpu_id, gpu_id = cpu_ids.get(spec.cpu.name), gpu_ids.get(spec.gpu.name)
-    return Product(
+    product = Product(
         pcode=spec.pcode,
         name=name,
         category=category,
@@ -181,6 +182,8 @@ def _desktop_product(
         is_demo=True,
         is_active=True,
     )
+    services.apply_gpu_integrated(product)
+    return product
 
 
 def _other_product(spec: OtherSpec, name: str, category, manufacturer, image) -> Product:

@@ -1,8 +1,8 @@
 """Import the PassMark CPU/GPU benchmark tables (Kaggle "CPU and GPU benchmarks" exports).
 
 ``import_benchmarks_dir(directory)`` reads ``CPU_benchmark_v4.csv`` and ``GPU_benchmarks_v7.csv``
-(UTF-8, with or without a byte-order mark) from ``directory`` into CpuBenchmark/GpuBenchmark,
-keyed by ``name`` like ``update_or_create`` but in bulk (``services.upsert_benchmarks``); a
+from ``directory`` with the one PassMark reader (``catalog.passmark``) into
+CpuBenchmark/GpuBenchmark, keyed by ``name`` like ``update_or_create`` but in bulk (``services.upsert_benchmarks``); a
 second run of the same files creates and updates nothing. A malformed row is reported with its file, line number and reason
 and the other rows are imported. Products are then re-matched (``rematch_benchmarks``), which
 leaves alone products whose match staff locked by hand.
@@ -10,19 +10,15 @@ leaves alone products whose match staff locked by hand.
 
 from __future__ import annotations
 
-import csv
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalog.benchmarks import reset_matcher
-from catalog.models import CpuBenchmark, GpuBenchmark, Job
+from catalog.models import Job
+from catalog.passmark import PassmarkFileError, PassmarkRow, passmark_paths, read_passmark
 
 logger = logging.getLogger(__name__)
 
-CPU_FILE = "CPU_benchmark_v4.csv"
-GPU_FILE = "GPU_benchmarks_v7.csv"
 BATCH_SIZE = 1000
 MAX_ERRORS = 500
 
@@ -31,119 +27,20 @@ class BenchmarkImportError(Exception):
     """The import cannot start (missing folder or file, wrong header)."""
 
 
-@dataclass
-class ParsedRow:
-    line: int
-    values: dict[str, object]
-
-
-@dataclass
-class FileSpec:
-    filename: str
-    model: type
-    name_column: str
-    score_column: str
-    # model field -> (CSV column, converter)
-    columns: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-
-CPU_SPEC = FileSpec(
-    filename=CPU_FILE,
-    model=CpuBenchmark,
-    name_column="cpuName",
-    score_column="cpuMark",
-    columns={
-        "single_thread": ("threadMark", "int"),
-        "tdp": ("TDP", "float"),
-        "cores": ("cores", "int"),
-        "test_date": ("testDate", "year"),
-        "socket": ("socket", "str50"),
-        "category": ("category", "str100"),
-    },
-)
-GPU_SPEC = FileSpec(
-    filename=GPU_FILE,
-    model=GpuBenchmark,
-    name_column="gpuName",
-    score_column="G3Dmark",
-    columns={
-        "g2d_score": ("G2Dmark", "int"),
-        "tdp": ("TDP", "float"),
-        "test_date": ("testDate", "year"),
-        "category": ("category", "str100"),
-    },
-)
-
-
-class RowError(ValueError):
-    pass
-
-
-def _convert(raw: str, kind: str, column: str) -> object:
-    value = (raw or "").strip()
-    if kind.startswith("str"):
-        return value[: int(kind[3:])]
-    if value == "" or value.lower() in ("na", "n/a", "nan", "none"):
-        return None
+def _read(path: Path, part: str, errors: list[dict]) -> list[PassmarkRow]:
+    """Valid rows of one file (``catalog.passmark``); problems go to ``errors``."""
     try:
-        if kind == "float":
-            number = float(value.replace(",", ""))
-            if number < 0:
-                raise RowError(f"{column} 값이 음수입니다: {value!r}")
-            return number
-        number = int(float(value.replace(",", "")))
-    except ValueError as exc:
-        raise RowError(f"{column} 값이 숫자가 아닙니다: {value!r}") from exc
-    if number < 0:
-        raise RowError(f"{column} 값이 음수입니다: {value!r}")
-    if kind == "year" and not 1990 <= number <= 2100:
-        raise RowError(f"{column} 값이 연도가 아닙니다: {value!r}")
-    if kind == "int" and number > 2_147_483_647:
-        raise RowError(f"{column} is out of range: {value!r}")
-    return number
-
-
-def _read(path: Path, spec: FileSpec, errors: list[dict]) -> Iterator[ParsedRow]:
-    """Valid rows of one file; problems go to ``errors`` with their line number."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
-        missing = [c for c in (spec.name_column, spec.score_column) if c not in header]
-        if missing:
-            raise BenchmarkImportError(f"{path.name}: 필수 열이 없습니다: {', '.join(missing)}")
-        seen: dict[str, int] = {}
-        for raw in reader:
-            line = reader.line_num
-            try:
-                if None in raw:  # more cells than header columns
-                    raise RowError("칸이 머리글보다 많습니다")
-                name = " ".join((raw.get(spec.name_column) or "").split())
-                if not name:
-                    raise RowError(f"{spec.name_column} 값이 비어 있습니다")
-                if len(name) > 200:
-                    raise RowError(f"{spec.name_column} is longer than 200 characters")
-                if name in seen:
-                    raise RowError(f"이름이 겹칩니다: {name!r} (처음 나온 줄 {seen[name]})")
-                score = _convert(raw.get(spec.score_column) or "", "int", spec.score_column)
-                if not score:
-                    raise RowError(f"{spec.score_column} is missing or zero")
-                values: dict[str, object] = {"name": name, "score": score}
-                for model_field, (column, kind) in spec.columns.items():
-                    values[model_field] = _convert(raw.get(column) or "", kind, column)
-            except RowError as exc:
-                errors.append({"file": path.name, "line": line, "reason": str(exc)})
-                continue
-            seen[name] = line
-            yield ParsedRow(line=line, values=values)
+        return list(read_passmark(path, part, errors))
+    except PassmarkFileError as exc:
+        raise BenchmarkImportError(str(exc)) from exc
 
 
 def _import_file(
-    path: Path, spec: FileSpec, errors: list[dict], job: Job | None, done_before: int, total: int
+    path: Path, part: str, errors: list[dict], job: Job | None, done_before: int, total: int
 ) -> dict[str, int]:
     from catalog.services import update_job_progress, upsert_benchmarks
 
-    part = "cpu" if spec.model is CpuBenchmark else "gpu"
-    rows = list(_read(path, spec, errors))
+    rows = _read(path, part, errors)
     written = upsert_benchmarks(part, (row.values for row in rows))
     update_job_progress(job, done_before + len(rows), total)
     stats = {"rows": len(rows), **written}
@@ -170,7 +67,7 @@ def import_benchmarks_dir(directory: str | Path, job: Job | None = None) -> dict
         folder = Path(directory)
         if not folder.is_dir():
             raise BenchmarkImportError(f"폴더가 없습니다 (no such directory): {folder}")
-        paths = {"cpu": folder / CPU_FILE, "gpu": folder / GPU_FILE}
+        paths = passmark_paths(folder)
         missing = [p.name for p in paths.values() if not p.is_file()]
         if missing:
             raise BenchmarkImportError(
@@ -179,8 +76,8 @@ def import_benchmarks_dir(directory: str | Path, job: Job | None = None) -> dict
         total = sum(_count_lines(p) for p in paths.values())
         update_job_progress(job, 0, total)
         errors: list[dict] = []
-        cpu = _import_file(paths["cpu"], CPU_SPEC, errors, job, 0, total)
-        gpu = _import_file(paths["gpu"], GPU_SPEC, errors, job, cpu["rows"], total)
+        cpu = _import_file(paths["cpu"], "cpu", errors, job, 0, total)
+        gpu = _import_file(paths["gpu"], "gpu", errors, job, cpu["rows"], total)
         reset_matcher()
         rematched = rematch_benchmarks()
         report = {

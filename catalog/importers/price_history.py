@@ -24,6 +24,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from catalog.danawa.categories import HISTORY_FILE_CODES
 from catalog.models import Job, PriceSource
 from catalog.services import (
     DailyPrices,
@@ -39,17 +40,7 @@ logger = logging.getLogger(__name__)
 
 FILE_RE = re.compile(r"^(?P<prefix>[A-Za-z]+)_(?P<year>\d{4})-(?P<month>\d{2})\.csv$")
 # File prefix -> Danawa category id.
-PREFIX_CATEGORIES = {
-    "CPU": "112747",
-    "VGA": "112753",
-    "RAM": "112752",
-    "MBOARD": "112751",
-    "SSD": "112760",
-    "HDD": "112763",
-    "POWER": "112777",
-    "CASE": "112775",
-    "COOLER": "11236855",
-}
+PREFIX_CATEGORIES = HISTORY_FILE_CODES
 USED_LABELS = ("중고",)
 PAIR_SPLIT = re.compile(r"\||(?<=\d)\s+(?=[^\s\d][^_]*_)")
 DIGITS = re.compile(r"^-?\d[\d,]*$")

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
+from catalog.danawa import categories as danawa_categories
 from catalog.models import Category, CategoryKind, Manufacturer
 
+# Danawa category id -> (name, kind), from the one list of Danawa's ids.
 KNOWN_CATEGORIES: dict[str, tuple[str, str]] = {
-    # Danawa category id -> (name, kind)
-    "112756": ("브랜드PC", CategoryKind.DESKTOP),
-    "112747": ("CPU", CategoryKind.CPU),
-    "112753": ("그래픽카드", CategoryKind.GPU),
-    "112758": ("노트북", CategoryKind.LAPTOP),
-    "112766": ("일체형PC", CategoryKind.DESKTOP),
-    "112752": ("RAM", CategoryKind.PART),
-    "112751": ("메인보드", CategoryKind.PART),
-    "112760": ("SSD", CategoryKind.PART),
-    "112763": ("HDD", CategoryKind.PART),
-    "112777": ("파워", CategoryKind.PART),
-    "112775": ("케이스", CategoryKind.PART),
-    "11236855": ("쿨러", CategoryKind.PART),
-    "112757": ("모니터", CategoryKind.PART),
+    code: (name, CategoryKind(kind)) for code, (name, kind) in danawa_categories.CATEGORIES.items()
 }
 
 # Kinds a user may name in an import file, with the category they land in.
-KIND_CATEGORY_CODES = {
-    CategoryKind.DESKTOP: "112756",
-    CategoryKind.CPU: "112747",
-    CategoryKind.GPU: "112753",
-    CategoryKind.LAPTOP: "112758",
-}
+KIND_CATEGORY_CODES = {CategoryKind(k): code for k, code in danawa_categories.KIND_CODES.items()}
 
 
 def get_category(code: str, name: str = "", kind: str = "") -> Category:

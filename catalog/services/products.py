@@ -118,7 +118,18 @@ def apply_specs(product: Product) -> list[str]:
         if getattr(product, fname) != value:
             setattr(product, fname, value)
             changed.append(fname)
-    return changed
+    return changed + apply_gpu_integrated(product)
+
+
+def apply_gpu_integrated(product: Product) -> list[str]:
+    """Store whether the product's GPU is integrated graphics (``catalog.specs``' rule)."""
+    from catalog.specs import is_integrated_gpu
+
+    integrated = is_integrated_gpu(product.gpu_model)
+    if product.gpu_integrated == integrated:
+        return []
+    product.gpu_integrated = integrated
+    return ["gpu_integrated"]
 
 
 def apply_benchmark_match(product: Product) -> list[str]:
@@ -297,6 +308,7 @@ def save_product(product: Product, changed_fields: Iterable[str], *, created: bo
     with ``products_changed``. Returns True when a benchmark match was locked.
     """
     changed = set(changed_fields)
+    apply_gpu_integrated(product)  # the form may have changed gpu_model
     product.save()
     locked = not created and bool(changed & BENCHMARK_FIELDS)
     if locked:

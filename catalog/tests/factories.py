@@ -5,6 +5,7 @@ from __future__ import annotations
 import factory
 
 from catalog.models import Category, CategoryKind, CpuBenchmark, GpuBenchmark, Manufacturer, Product
+from catalog.specs import is_integrated_gpu
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -54,3 +55,6 @@ class ProductFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"테스트 데스크톱 {n}")
     category = factory.SubFactory(CategoryFactory)
     manufacturer = factory.SubFactory(ManufacturerFactory)
+    gpu_model = ""
+    # as the product services store it
+    gpu_integrated = factory.LazyAttribute(lambda o: is_integrated_gpu(o.gpu_model))

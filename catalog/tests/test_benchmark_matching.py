@@ -14,7 +14,6 @@ from catalog.benchmarks import (
     normalize_gpu_name,
     reset_matcher,
 )
-from catalog.management.commands.benchmark_matching import read_passmark
 from catalog.specs import parse_specs
 from catalog.tests.factories import CpuBenchmarkFactory, GpuBenchmarkFactory
 
@@ -122,10 +121,7 @@ MISSING = [
 def real_matcher(shared_data: Path) -> BenchmarkMatcher:
     """A matcher over the real PassMark tables in ../shared/data/passmark."""
     folder = shared_data / "passmark"
-    return BenchmarkMatcher.from_rows(
-        read_passmark(folder / "CPU_benchmark_v4.csv", "cpuName", "cpuMark"),
-        read_passmark(folder / "GPU_benchmarks_v7.csv", "gpuName", "G3Dmark"),
-    )
+    return BenchmarkMatcher.from_passmark_dir(folder)
 
 
 def _model(name: str, part: str) -> str:

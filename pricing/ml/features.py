@@ -45,7 +45,6 @@ MIN_TOKEN_COUNT = 3
 MAX_TOKENS = 300
 OTHER = "__other__"
 _TOKEN_SPLIT = re.compile(r"[\s/()\[\],+]+")
-_INTEGRATED = re.compile(r"^(?:Intel (?:UHD|HD|Iris)|Radeon (?:Vega \d|\d{3}M)|Apple)")
 _SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?(?:GB|TB|MB|G|T)$", re.I)
 # Anchor levels: the going price of the same CPU+GPU(+VRAM) configuration, then of the same
 # CPU+GPU at any VRAM. Each training price counts at most this far (in log price) from its key's
@@ -61,7 +60,7 @@ class SpecRecord:
     key: str
     name: str
     kind: str = "desktop"
-    category: str = ""  # the catalog category's code ("112756"), "" outside the catalog
+    category: str = ""  # the catalog category's (Danawa) code, "" outside the catalog
     manufacturer: str = ""
     cpu_model: str = ""
     gpu_model: str = ""
@@ -111,11 +110,6 @@ class SpecRecord:
         if level == "fine":
             return self.cpu_gpu_key
         return f"{self.kind}|{self.cpu_model.lower()}|{self.gpu_model.lower()}"
-
-
-def is_integrated_gpu(gpu_model: str) -> bool:
-    """Integrated graphics (Intel UHD/Iris, Radeon Vega/7x0M, Apple), by canonical GPU name."""
-    return bool(_INTEGRATED.match(gpu_model or ""))
 
 
 def name_tokens(name: str) -> list[str]:
@@ -419,7 +413,7 @@ def record_from_product(product: object) -> SpecRecord:
         vram_gb=p.vram_gb,
         os=p.os,
         form_factor=p.form_factor,
-        integrated_gpu=is_integrated_gpu(p.gpu_model),
+        integrated_gpu=p.gpu_integrated,
         image_sha256=p.image_sha256 if image_path else "",
         image_path=image_path,
         price=p.current_price,

@@ -18,7 +18,9 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-VGA_FILE = re.compile(r"^VGA_(\d{4})-(\d{2})\.csv$")
+from catalog.danawa.categories import GPU, HISTORY_FILE_PREFIXES
+
+VGA_FILE = re.compile(rf"^{HISTORY_FILE_PREFIXES[GPU]}_(\d{{4}})-(\d{{2}})\.csv$")
 CSV_COLUMNS = ["name", "category", "price", "pcode", "manufacturer", "specs", "date"]
 
 
@@ -116,26 +118,9 @@ def write_product_csv(rows: list[dict[str, str]], path: str | Path) -> Path:
 def passmark_matcher(passmark_dir: str | Path) -> object:
     """A ``BenchmarkMatcher`` straight from the PassMark CSVs (no database)."""
     from catalog.benchmarks import BenchmarkMatcher
+    from catalog.passmark import passmark_paths
 
-    root = Path(passmark_dir)
-
-    def rows(filename: str, name_col: str, score_col: str) -> list[tuple[None, str, int]]:
-        out = []
-        path = root / filename
+    for path in passmark_paths(passmark_dir).values():
         if not path.is_file():
             raise SnapshotError(f"PassMark 파일이 없습니다: {path}")
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            for row in csv.DictReader(fh):
-                name = " ".join((row.get(name_col) or "").split())
-                try:
-                    score = int(float((row.get(score_col) or "0").replace(",", "")))
-                except ValueError:
-                    continue
-                if name and score > 0:
-                    out.append((None, name, score))
-        return out
-
-    return BenchmarkMatcher.from_rows(
-        rows("CPU_benchmark_v4.csv", "cpuName", "cpuMark"),
-        rows("GPU_benchmarks_v7.csv", "gpuName", "G3Dmark"),
-    )
+    return BenchmarkMatcher.from_passmark_dir(passmark_dir)

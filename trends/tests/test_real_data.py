@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from catalog.benchmarks import BenchmarkMatcher
-from catalog.management.commands.benchmark_matching import read_passmark
 from trends.backtest import run_backtest
 from trends.services import panel_from_history_dirs
 
@@ -22,10 +21,7 @@ def gpu_slice(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
         src = shared_data / "danawa" / "price_history" / f"VGA_{month}.csv"
         (folder / src.name).write_bytes(src.read_bytes())
     passmark = shared_data / "passmark"
-    matcher = BenchmarkMatcher.from_rows(
-        read_passmark(passmark / "CPU_benchmark_v4.csv", "cpuName", "cpuMark"),
-        read_passmark(passmark / "GPU_benchmarks_v7.csv", "gpuName", "G3Dmark"),
-    )
+    matcher = BenchmarkMatcher.from_passmark_dir(passmark)
     panel, static = panel_from_history_dirs([folder], kinds=["gpu"], matcher=matcher)
     keep = [i for i, key in enumerate(panel.keys) if i % 8 == 0][:400]
     return panel, static, keep

@@ -21,10 +21,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.benchmarks import BenchmarkMatcher, is_newer_than_tables
-from catalog.importers.benchmarks import CPU_FILE, GPU_FILE
+from catalog.danawa.categories import HISTORY_FILE_PREFIXES, PART_KINDS
+from catalog.passmark import PassmarkFileError, passmark_paths
 from catalog.specs import parse_specs
 
-PARTS = {"cpu": ("CPU_*.csv", "cpu"), "gpu": ("VGA_*.csv", "gpu")}
+# part -> (history files of its category, parse kind)
+PARTS = {part: (f"{HISTORY_FILE_PREFIXES[code]}_*.csv", part) for code, part in PART_KINDS.items()}
 
 
 def read_names(history_dir: Path, pattern: str) -> list[str]:
@@ -41,20 +43,6 @@ def read_names(history_dir: Path, pattern: str) -> list[str]:
     return sorted(names)
 
 
-def read_passmark(path: Path, name_col: str, score_col: str) -> list[tuple[None, str, int]]:
-    rows = []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        for raw in csv.DictReader(fh):
-            name = " ".join((raw.get(name_col) or "").split())
-            try:
-                score = int(float(raw.get(score_col) or ""))
-            except ValueError:
-                continue
-            if name:
-                rows.append((None, name, score))
-    return rows
-
-
 class Command(BaseCommand):
     help = "다나와 가격 이력의 CPU/그래픽카드 이름이 PassMark 표와 얼마나 매칭되는지 측정합니다."
 
@@ -69,13 +57,13 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         history = Path(str(options["history_dir"]))
         passmark = Path(str(options["passmark_dir"]))
-        for path in (history, passmark / CPU_FILE, passmark / GPU_FILE):
+        for path in (history, *passmark_paths(passmark).values()):
             if not path.exists():
                 raise CommandError(f"없습니다 (not found): {path}")
-        matcher = BenchmarkMatcher.from_rows(
-            read_passmark(passmark / CPU_FILE, "cpuName", "cpuMark"),
-            read_passmark(passmark / GPU_FILE, "gpuName", "G3Dmark"),
-        )
+        try:
+            matcher = BenchmarkMatcher.from_passmark_dir(passmark)
+        except PassmarkFileError as exc:
+            raise CommandError(str(exc)) from exc
         show = int(options["show_unmatched"])
         rng = random.Random(int(options["seed"]))
         summary: dict[str, dict[str, float | int]] = {}

@@ -1,7 +1,7 @@
 """Crawl Danawa synchronously (the same services the Celery crawl tasks call).
 
 python manage.py crawl_danawa                          # daily snapshot of DANAWA_CATEGORIES
-python manage.py crawl_danawa --category 112756 --max-pages 2
+python manage.py crawl_danawa --category CODE --max-pages 2     # codes: catalog.danawa.categories
 python manage.py crawl_danawa --pcode 20157388
 """
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from catalog.danawa.categories import BRAND_PC
 from catalog.danawa.crawler import CrawlReport, crawl_category, crawl_daily_prices, crawl_product
 
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="CODE",
-            help="다나와 카테고리 코드 (여러 번 지정 가능), 예: 112756",
+            help=f"다나와 카테고리 코드 (여러 번 지정 가능), 예: {BRAND_PC}",
         )
         parser.add_argument(
             "--pcode", action="append", default=[], metavar="PCODE", help="상품 코드 (여러 번 가능)"

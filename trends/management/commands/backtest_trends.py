@@ -90,16 +90,16 @@ class Command(BaseCommand):
     def _matcher(self, passmark_dir: object) -> object | None:
         if passmark_dir:
             from catalog.benchmarks import BenchmarkMatcher
-            from catalog.management.commands.benchmark_matching import read_passmark
+            from catalog.passmark import PassmarkFileError, passmark_paths
 
             folder = Path(str(passmark_dir))
-            cpu, gpu = folder / "CPU_benchmark_v4.csv", folder / "GPU_benchmarks_v7.csv"
-            for path in (cpu, gpu):
+            for path in passmark_paths(folder).values():
                 if not path.exists():
                     raise CommandError(f"PassMark 파일이 없습니다: {path}")
-            return BenchmarkMatcher.from_rows(
-                read_passmark(cpu, "cpuName", "cpuMark"), read_passmark(gpu, "gpuName", "G3Dmark")
-            )
+            try:
+                return BenchmarkMatcher.from_passmark_dir(folder)
+            except PassmarkFileError as exc:
+                raise CommandError(str(exc)) from exc
         from catalog.benchmarks import get_matcher
 
         matcher = get_matcher()

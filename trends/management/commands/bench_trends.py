@@ -60,6 +60,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"임시 DB {name} 삭제")
 
     def _generate(self, products: int, days: int) -> dt.date:
+        from catalog.danawa.categories import BRAND_PC, CATEGORIES, CPU, GPU
         from catalog.models import (
             Category,
             CategoryKind,
@@ -72,9 +73,8 @@ class Command(BaseCommand):
         rng = random.Random(7)
         started = time.perf_counter()
         cats = [
-            Category.objects.create(code="112747", name="CPU", kind=CategoryKind.CPU),
-            Category.objects.create(code="112753", name="그래픽카드", kind=CategoryKind.GPU),
-            Category.objects.create(code="112756", name="브랜드PC", kind=CategoryKind.DESKTOP),
+            Category.objects.create(code=code, name=CATEGORIES[code][0], kind=CATEGORIES[code][1])
+            for code in (CPU, GPU, BRAND_PC)
         ]
         makers = Manufacturer.objects.bulk_create(
             [Manufacturer(name=f"제조사{i}") for i in range(40)]
