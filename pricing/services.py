@@ -7,7 +7,6 @@ Views, tasks and commands call these; the heavy lifting is in ``pricing.ml``.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -24,7 +23,8 @@ from pricing.configurations import (
     Filled,
     configuration_record,
 )
-from pricing.ml.ensemble import Estimate, FairPriceEnsemble, TrainConfig
+from pricing.ml import registry
+from pricing.ml.ensemble import FORMAT_VERSION, Estimate, FairPriceEnsemble, TrainConfig
 from pricing.ml.features import SpecRecord, data_fingerprint, record_from_product
 from pricing.models import PricePrediction, PricingModel, RunStatus, TrainingRun
 
@@ -36,8 +36,12 @@ TRAIN_KINDS = ("desktop", "laptop")
 PREDICTION_BATCH = 500
 
 
+NO_MODEL = "아직 학습된 적정가 모델이 없습니다"
+
+
 class NoActiveModel(LookupError):
-    """No fair-price model has been trained yet."""
+    """No usable fair-price model: none trained yet, or the active one's artifact is missing or
+    of another format version (the message says which)."""
 
 
 class NotEstimated(LookupError):
@@ -48,64 +52,45 @@ class NotEstimated(LookupError):
         super().__init__(message)
 
 
-# --------------------------------------------------------------------------- model cache
-
-_loaded: dict[str, tuple[tuple, FairPriceEnsemble]] = {}
-_lock = threading.Lock()
+# --------------------------------------------------------------------------- the active model
 
 
 def artifact_dir() -> Path:
     return Path(settings.MODEL_DIR) / "pricing"
 
 
-def load_ensemble(model: PricingModel) -> FairPriceEnsemble:
-    """The model's ensemble, loaded once per process (reloaded if the file changed)."""
+def artifact_path(model: PricingModel) -> Path:
     path = Path(model.artifact)
-    if not path.is_absolute():
-        path = artifact_dir() / path
-    key = (model.version, path.stat().st_mtime_ns)
-    with _lock:
-        cached = _loaded.get("active")
-        if cached and cached[0] == key:
-            return cached[1]
-        ensemble = FairPriceEnsemble.load(path)
-        _single_thread_cpu()
-        _loaded["active"] = (key, ensemble)
-        return ensemble
+    return path if path.is_absolute() else artifact_dir() / path
 
 
-def _single_thread_cpu() -> None:
-    """One estimate is a handful of tiny matrix products: on CPU, one thread is several times
-    faster than two (no thread hand-off), and leaves the other core to the web server."""
-    import torch
-
-    if not torch.cuda.is_available():
-        torch.set_num_threads(1)
+def load_ensemble(model: PricingModel) -> FairPriceEnsemble:
+    """The model's ensemble, loaded once per process (``pricing.ml.registry``). Raises
+    NoActiveModel when its artifact is missing or incompatible: no usable model either way."""
+    try:
+        return registry.load(
+            artifact_path(model), version=model.version, format_version=model.format_version
+        )
+    except registry.NoUsableModel as exc:
+        raise NoActiveModel(str(exc)) from exc
 
 
 def get_active() -> tuple[PricingModel, FairPriceEnsemble]:
-    """(active model row, its ensemble); raises NoActiveModel when there is none."""
+    """(active model row, its ensemble); raises NoActiveModel when there is none, or when its
+    artifact is missing or of another format version."""
     model = PricingModel.objects.current()
     if model is None:
-        raise NoActiveModel("아직 학습된 적정가 모델이 없습니다")
-    try:
-        return model, load_ensemble(model)
-    except FileNotFoundError as exc:
-        raise NoActiveModel(f"모델 파일이 없습니다: {model.artifact}") from exc
-    except ValueError as exc:  # another format version: no usable model, not a 500
-        raise NoActiveModel(f"모델 파일을 쓸 수 없습니다: {exc}") from exc
+        raise NoActiveModel(NO_MODEL)
+    return model, load_ensemble(model)
 
 
 def reset_model_cache() -> None:
-    with _lock:
-        _loaded.clear()
+    registry.reset()
 
 
 def cached_model_version() -> int | None:
     """The version of the model this process holds loaded, None when it holds none."""
-    with _lock:
-        cached = _loaded.get("active")
-    return cached[0][0] if cached else None
+    return registry.held_version()
 
 
 def warm_up() -> bool:
@@ -240,6 +225,7 @@ def train_model(
         model = PricingModel.objects.create(
             version=version,
             artifact=path.name,
+            format_version=FORMAT_VERSION,
             data_fingerprint=data_fingerprint([r for r in records if r.price]),
             trained_rows=metrics["rows"],
             images_used=ensemble.images_used,
@@ -398,13 +384,10 @@ def estimate_product(product: object) -> ProductEstimate:
     """The stored estimate of the active model (computed and stored now if missing or stale).
     Raises NoActiveModel, or NotEstimated for a product outside the model's kinds/categories
     (whatever was stored for it earlier is not shown)."""
-    model = PricingModel.objects.current()
-    if model is None:
-        raise NoActiveModel("아직 학습된 적정가 모델이 없습니다")
-    if model.domain.get("kinds"):
-        scope = model_scope(model)
-    else:  # registered before kinds were recorded: they come from the artifact
-        scope = model_scope(*get_active())
+    # A model whose artifact is missing or incompatible is no usable model: what it stored
+    # earlier is not shown either.
+    model, ensemble = get_active()
+    scope = model_scope(model, ensemble)
     if not product_in_scope(scope, product):
         raise NotEstimated()
     pred = PricePrediction.objects.filter(product_id=product.pk, model=model).first()
@@ -412,7 +395,6 @@ def estimate_product(product: object) -> ProductEstimate:
         refresh_predictions([product.pk])
         pred = PricePrediction.objects.filter(product_id=product.pk, model=model).first()
     if pred is None:  # no price: estimate without storing
-        _, ensemble = get_active()
         record = record_from_product(product)
         est = ensemble.estimate([record], _image_features([record], ensemble), explain=True)[0]
         pred = PricePrediction(
