@@ -103,7 +103,8 @@ class TrainingRun(ProgressRecord):
 
 
 class PricePrediction(models.Model):
-    """The active model's estimate for one product, refreshed when its price or specs change."""
+    """The active model's estimate for one product, refreshed by the worker when its price or specs
+    change (pages and the API only read it)."""
 
     product = models.ForeignKey(
         "catalog.Product", on_delete=models.CASCADE, related_name="price_predictions"
@@ -118,6 +119,9 @@ class PricePrediction(models.Model):
     weights = models.JSONField("가중치", default=dict)
     explanation = models.JSONField("설명", default=list)
     used_image = models.BooleanField("이미지 사용", default=False)
+    # pricing.ml.features.record_fingerprint of what it was estimated from: the worker skips a
+    # product whose inputs are unchanged ("" for estimates stored before it was recorded).
+    input_fingerprint = models.CharField("입력 지문", max_length=32, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PricePredictionQuerySet.as_manager()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,7 +26,12 @@ from pricing.configurations import (
 )
 from pricing.ml import registry
 from pricing.ml.ensemble import FORMAT_VERSION, Estimate, FairPriceEnsemble, TrainConfig
-from pricing.ml.features import SpecRecord, data_fingerprint, record_from_product
+from pricing.ml.features import (
+    SpecRecord,
+    data_fingerprint,
+    record_fingerprint,
+    record_from_product,
+)
 from pricing.models import PricePrediction, PricingModel, RunStatus, TrainingRun
 
 logger = logging.getLogger(__name__)
@@ -301,9 +307,26 @@ def _image_features(records: list[SpecRecord], ensemble: FairPriceEnsemble) -> d
     return image_features(images, ensemble.config.backbone) if images else {}
 
 
-def refresh_predictions(product_ids: list[int] | None, progress: object = None) -> int:
+def _prediction(
+    model: PricingModel, product: object, estimate: Estimate, fingerprint: str
+) -> PricePrediction:
+    return PricePrediction(
+        product_id=product.pk, model=model, fair_price=estimate.fair_price, low=estimate.low,
+        high=estimate.high, band=estimate.band, listed_price=product.current_price,
+        members=estimate.members, weights=estimate.weights, explanation=estimate.explanation,
+        used_image=estimate.used_image, input_fingerprint=fingerprint,
+    )  # fmt: skip
+
+
+def refresh_predictions(
+    product_ids: list[int] | None, progress: object = None, *, only_changed: bool = False
+) -> int:
     """Recompute and store the active model's estimates for products (all priced ones when
-    ``product_ids`` is None), in batches. Returns the number stored; 0 without a model."""
+    ``product_ids`` is None), in batches. Returns the number stored; 0 without a usable model.
+
+    ``only_changed``: skip products whose stored estimate was made from the same inputs
+    (``record_fingerprint``), so that the second of two refreshes for one change estimates
+    nothing."""
     from catalog.models import Product
 
     try:
@@ -324,34 +347,99 @@ def refresh_predictions(product_ids: list[int] | None, progress: object = None) 
     for start in range(0, len(ids), PREDICTION_BATCH):
         batch = list(qs.filter(pk__in=ids[start : start + PREDICTION_BATCH]))
         records = [record_from_product(p) for p in batch]
-        estimates = ensemble.estimate(records, _image_features(records, ensemble), explain=True)
-        rows = [
-            PricePrediction(
-                product_id=p.pk,
-                model=model,
-                fair_price=e.fair_price,
-                low=e.low,
-                high=e.high,
-                band=e.band,
-                listed_price=p.current_price,
-                members=e.members,
-                weights=e.weights,
-                explanation=e.explanation,
-                used_image=e.used_image,
+        prints = [record_fingerprint(r) for r in records]
+        if only_changed:
+            known = dict(
+                PricePrediction.objects.filter(
+                    model=model, product_id__in=[p.pk for p in batch]
+                ).values_list("product_id", "input_fingerprint")
             )
-            for p, e in zip(batch, estimates, strict=True)
-        ]
-        PricePrediction.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["product", "model"],
-            update_fields=["fair_price", "low", "high", "band", "listed_price", "members",
-                           "weights", "explanation", "used_image", "updated_at"],
-        )  # fmt: skip
-        stored += len(rows)
+            todo = [i for i, p in enumerate(batch) if known.get(p.pk) != prints[i]]
+            batch, records, prints = ([batch[i] for i in todo], [records[i] for i in todo],
+                                      [prints[i] for i in todo])  # fmt: skip
+        if batch:
+            estimates = ensemble.estimate(records, _image_features(records, ensemble), explain=True)
+            rows = [
+                _prediction(model, p, e, f)
+                for p, e, f in zip(batch, estimates, prints, strict=True)
+            ]
+            PricePrediction.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["product", "model"],
+                update_fields=["fair_price", "low", "high", "band", "listed_price", "members",
+                               "weights", "explanation", "used_image", "input_fingerprint",
+                               "updated_at"],
+            )  # fmt: skip
+            stored += len(rows)
         if progress:
-            progress("predict", stored, len(ids))
+            progress("predict", min(start + PREDICTION_BATCH, len(ids)), len(ids))
     return stored
+
+
+# Products whose re-estimate is queued and not yet started: a crawl's products_changed and
+# prices_recorded for one product, or many views of one stale estimate, queue one task.
+PENDING_SECONDS = 15 * 60
+
+
+def _pending_keys(model: PricingModel, product_ids: list[int]) -> dict[int, str]:
+    # The model row's creation time keeps keys of a model apart from a later one's with the same
+    # primary key (a rebuilt database, a test run).
+    token = f"{model.pk}.{int(model.created_at.timestamp() * 1_000_000)}"
+    return {pid: f"pricing:estimate-pending:{token}:{pid}" for pid in product_ids}
+
+
+def queue_prediction_refresh(product_ids: Iterable[int]) -> None:
+    """Queue re-estimating products on the worker (``ml`` queue) after the current transaction
+    commits, in batches, once per product while one is already waiting; nothing while no model
+    is active. A failed enqueue is logged, never raised: a page view or a crawl goes on."""
+    from pricing.tasks import refresh_pricing_predictions
+
+    ids = sorted(set(product_ids or []))
+    if not ids:
+        return
+    model = PricingModel.objects.current()
+    if model is None:
+        return
+
+    def send() -> None:
+        keys = _pending_keys(model, ids)
+        try:
+            waiting = set(cache.get_many(list(keys.values())))
+            new = [pid for pid, key in keys.items() if key not in waiting]
+            if new:
+                cache.set_many({keys[pid]: 1 for pid in new}, timeout=PENDING_SECONDS)
+        except Exception:  # no cache: queue them all (the task skips unchanged products)
+            logger.warning("pricing: the pending-estimate cache is unavailable", exc_info=True)
+            new = ids
+        for start in range(0, len(new), PREDICTION_BATCH):
+            batch = new[start : start + PREDICTION_BATCH]
+            try:
+                refresh_pricing_predictions.delay(product_ids=batch)
+            except Exception:
+                logger.warning(
+                    "pricing: could not queue %s re-estimates", len(batch), exc_info=True
+                )
+                _forget_pending(model, batch)
+
+    transaction.on_commit(send)
+
+
+def _forget_pending(model: PricingModel, product_ids: list[int]) -> None:
+    try:
+        cache.delete_many(list(_pending_keys(model, product_ids).values()))
+    except Exception:
+        logger.warning("pricing: the pending-estimate cache is unavailable", exc_info=True)
+
+
+def refresh_changed_predictions(product_ids: list[int]) -> int:
+    """The worker's re-estimate of products whose price or specs changed: what is queued from
+    now on queues again (a change that lands while this runs is not lost), then the products
+    whose inputs changed since their stored estimate are estimated and stored."""
+    model = PricingModel.objects.current()
+    if model is not None:
+        _forget_pending(model, list(product_ids))
+    return refresh_predictions(list(product_ids), only_changed=True)
 
 
 @dataclass
@@ -381,9 +469,11 @@ class ProductEstimate:
 
 
 def estimate_product(product: object) -> ProductEstimate:
-    """The stored estimate of the active model (computed and stored now if missing or stale).
-    Raises NoActiveModel, or NotEstimated for a product outside the model's kinds/categories
-    (whatever was stored for it earlier is not shown)."""
+    """The active model's estimate for a product, read, never written: the stored one, or when
+    it is missing or stale (the listed price moved), one computed now in memory while the
+    worker is asked to refresh the stored one. Raises NoActiveModel (also for a missing or
+    incompatible artifact), or NotEstimated for a product outside the model's
+    kinds/categories (whatever was stored for it earlier is not shown)."""
     # A model whose artifact is missing or incompatible is no usable model: what it stored
     # earlier is not shown either.
     model, ensemble = get_active()
@@ -392,17 +482,11 @@ def estimate_product(product: object) -> ProductEstimate:
         raise NotEstimated()
     pred = PricePrediction.objects.filter(product_id=product.pk, model=model).first()
     if pred is None or pred.listed_price != product.current_price:
-        refresh_predictions([product.pk])
-        pred = PricePrediction.objects.filter(product_id=product.pk, model=model).first()
-    if pred is None:  # no price: estimate without storing
+        if product.current_price is not None and product.is_active:
+            queue_prediction_refresh([product.pk])  # unpriced or retired: never stored
         record = record_from_product(product)
         est = ensemble.estimate([record], _image_features([record], ensemble), explain=True)[0]
-        pred = PricePrediction(
-            product_id=product.pk, model=model, fair_price=est.fair_price, low=est.low,
-            high=est.high, band=est.band, listed_price=product.current_price,
-            members=est.members, weights=est.weights, explanation=est.explanation,
-            used_image=est.used_image,
-        )  # fmt: skip
+        pred = _prediction(model, product, est, record_fingerprint(record))
     return ProductEstimate(model=model, prediction=pred)
 
 

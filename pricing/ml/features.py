@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -392,6 +393,18 @@ def data_fingerprint(records: list[SpecRecord]) -> str:
     for r in sorted(records, key=lambda r: r.key):
         digest.update(f"{r.key}|{r.group_key}|{r.price}|{r.image_sha256}\n".encode())
     return digest.hexdigest()[:16]
+
+
+# Fields of a record that are not inputs of an estimate (where the image file lies, notes).
+_NOT_INPUTS = {"image_path", "warnings"}
+
+
+def record_fingerprint(record: SpecRecord) -> str:
+    """A short hash of everything one estimate of ``record`` depends on (its specs, image hash
+    and listed price): the same fingerprint under the same model is the same estimate, so it
+    need not be computed again."""
+    values = {k: v for k, v in sorted(asdict(record).items()) if k not in _NOT_INPUTS}
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
 def record_from_product(product: object) -> SpecRecord:
