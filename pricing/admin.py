@@ -135,11 +135,12 @@ class TrainingRunAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(target)
 
     def _queue(self, request: HttpRequest, params: dict) -> TrainingRun | None:
-        if TrainingRun.objects.running().exists():
+        try:
+            run = services.queue_training(requested_by=request.user.get_username(), params=params)
+        except services.TrainingInProgress:
             self.message_user(request, "이미 대기 중이거나 진행 중인 학습이 있습니다.",
                               messages.WARNING)  # fmt: skip
             return None
-        run = services.queue_training(requested_by=request.user.get_username(), params=params)
         self.message_user(request, f"학습 #{run.pk}을(를) 대기열에 넣었습니다 (ml 큐).",
                           messages.SUCCESS)  # fmt: skip
         return run

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pricing.configurations import (
@@ -36,7 +36,8 @@ from pricing.models import PricePrediction, PricingModel, RunStatus, TrainingRun
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Configuration", "ConfigurationError", "NoActiveModel", "NotEstimated"]
+__all__ = ["Configuration", "ConfigurationError", "NoActiveModel", "NotEstimated",
+           "TrainingInProgress"]  # fmt: skip
 
 TRAIN_KINDS = ("desktop", "laptop")
 PREDICTION_BATCH = 500
@@ -281,17 +282,39 @@ def _jsonable(value: object) -> object:
     return value
 
 
+class TrainingInProgress(RuntimeError):
+    """A training run is already queued or running (``run``): one training at a time."""
+
+    def __init__(self, run: TrainingRun) -> None:
+        super().__init__(f"이미 학습 #{run.pk}이(가) 대기 중이거나 진행 중입니다")
+        self.run = run
+
+
+# pg_advisory_xact_lock key that serialises queue_training (any fixed 64-bit number).
+TRAINING_QUEUE_LOCK = 0x50524943494E47  # "PRICING"
+
+
 def queue_training(*, requested_by: str = "", params: dict | None = None) -> TrainingRun:
-    """Create a TrainingRun and enqueue the training task (ml queue) after commit."""
+    """Create a TrainingRun and enqueue the training task (ml queue) after commit.
+
+    One training at a time: raises TrainingInProgress while another run is queued or running.
+    Two requests at the same moment (two staff clicks, the run command) are serialised by a
+    PostgreSQL advisory lock, so only one of them queues."""
     from pricing.tasks import train_pricing_model
 
-    run = TrainingRun.objects.create(requested_by=requested_by, params=params or {})
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TRAINING_QUEUE_LOCK])
+        running = TrainingRun.objects.running().order_by("pk").first()
+        if running is not None:
+            raise TrainingInProgress(running)
+        run = TrainingRun.objects.create(requested_by=requested_by, params=params or {})
 
-    def send() -> None:
-        result = train_pricing_model.delay(run_id=run.pk)
-        TrainingRun.objects.filter(pk=run.pk).update(celery_task_id=result.id or "")
+        def send() -> None:
+            result = train_pricing_model.delay(run_id=run.pk)
+            TrainingRun.objects.filter(pk=run.pk).update(celery_task_id=result.id or "")
 
-    transaction.on_commit(send)
+        transaction.on_commit(send)
     return run
 
 

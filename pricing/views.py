@@ -19,6 +19,7 @@ from pricing.services import (
     ConfigurationError,
     NoActiveModel,
     NotEstimated,
+    TrainingInProgress,
     configuration_scope,
     estimate_product,
     estimate_with_deal,
@@ -144,10 +145,11 @@ def model_card(request: HttpRequest) -> HttpResponse:
 @require_POST
 def train(request: HttpRequest) -> HttpResponse:
     """Staff: queue a training run on the ml queue."""
-    if TrainingRun.objects.running().exists():
+    try:
+        run = queue_training(requested_by=request.user.get_username())
+    except TrainingInProgress:
         messages.info(request, "이미 학습이 대기 중이거나 진행 중입니다.")
     else:
-        run = queue_training(requested_by=request.user.get_username())
         messages.success(
             request, f"모델 학습 #{run.pk}을(를) 요청했습니다. 진행 상황은 이 페이지에 표시됩니다."
         )
