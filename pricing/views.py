@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from pricing.forms import ConfigurationForm
 from pricing.ml.ensemble import MEMBER_LABELS
-from pricing.ml.features import BAND_LABELS, BANDS
+from pricing.ml.features import WEIGHT_BAND_LABELS, WEIGHT_BANDS
 from pricing.models import PricingModel, TrainingRun
 from pricing.services import (
     ConfigurationError,
@@ -63,7 +63,7 @@ def pricing_panel(request: HttpRequest, product: object) -> tuple[str, dict] | N
         model=result.model,
         prediction=pred,
         deal=result.deal,
-        band_label=BAND_LABELS.get(pred.band, pred.band),
+        weight_band_label=WEIGHT_BAND_LABELS.get(pred.band, pred.band),
         members=_members(pred.members, pred.weights),
         explanation=_explanation(result.explanation),
         has_image=bool(getattr(product, "image", None)),
@@ -98,7 +98,7 @@ def configuration(request: HttpRequest) -> HttpResponse:
                 record=result["record"],
                 filled=result["filled"],
                 deal=result["deal"],
-                band_label=BAND_LABELS.get(est.band, est.band),
+                weight_band_label=WEIGHT_BAND_LABELS.get(est.band, est.band),
                 members=_members(est.members, est.weights),
                 explanation=_explanation(est.explanation),
                 coverage=round(100 * result["model"].coverage_target),
@@ -108,7 +108,7 @@ def configuration(request: HttpRequest) -> HttpResponse:
 
 
 def model_card(request: HttpRequest) -> HttpResponse:
-    """The active model's card: metrics per band, training data, pretrained or not."""
+    """The active model's card: metrics per weight band, training data, pretrained or not."""
     model = PricingModel.objects.current()
     context: dict[str, object] = {
         "model": model,
@@ -119,8 +119,10 @@ def model_card(request: HttpRequest) -> HttpResponse:
     if model is not None:
         test = (model.metrics or {}).get("test") or {}
         ensemble = test.get("ensemble") or {}
-        context["band_rows"] = [
-            {"key": b, "label": BAND_LABELS[b], **ensemble[b]} for b in BANDS if b in ensemble
+        context["weight_band_rows"] = [
+            {"key": b, "label": WEIGHT_BAND_LABELS[b], **ensemble[b]}
+            for b in WEIGHT_BANDS
+            if b in ensemble
         ]
         context["overall"] = ensemble.get("all")
         context["member_rows"] = [
@@ -130,12 +132,12 @@ def model_card(request: HttpRequest) -> HttpResponse:
         context["coverage"] = test.get("coverage")
         context["weight_rows"] = [
             {
-                "label": BAND_LABELS[b],
+                "label": WEIGHT_BAND_LABELS[b],
                 "weights": [
                     (MEMBER_LABELS.get(k, k), w) for k, w in model.band_weights.get(b, {}).items()
                 ],
             }
-            for b in BANDS
+            for b in WEIGHT_BANDS
         ]
         context["coverage_target"] = round(100 * model.coverage_target)
     return render(request, "pricing/model_card.html", context)

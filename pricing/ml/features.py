@@ -532,8 +532,9 @@ def records_from_csv(path: str | Path, matcher: object) -> tuple[list[SpecRecord
     return records, errors
 
 
-def price_band(price: float) -> str:
-    """The reference's four price bands (KRW)."""
+def weight_band(price: float) -> str:
+    """The weight band of a price (KRW): the reference's four price ranges, each with its own
+    member weights and interval width. (Not the trends app's market "price bands".)"""
     if price < 500_000:
         return "lt50"
     if price < 1_000_000:
@@ -543,8 +544,8 @@ def price_band(price: float) -> str:
     return "ge200"
 
 
-BANDS = ["lt50", "50to100", "100to200", "ge200"]
-BAND_LABELS = {
+WEIGHT_BANDS = ["lt50", "50to100", "100to200", "ge200"]
+WEIGHT_BAND_LABELS = {
     "lt50": "50만원 미만",
     "50to100": "50~100만원",
     "100to200": "100~200만원",

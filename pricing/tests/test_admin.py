@@ -98,3 +98,9 @@ def test_one_training_at_a_time_is_the_queueing_services_rule(
     assert list(TrainingRun.objects.all()) == [first] and sent == [{"run_id": first.pk}]
     TrainingRun.objects.filter(pk=first.pk).update(status=RunStatus.DONE)
     assert services.queue_training(requested_by="c").pk != first.pk  # once it is over
+
+
+def test_the_model_list_shows_the_held_out_mape(admin_client):
+    _model(5)
+    html = admin_client.get(reverse("admin:pricing_pricingmodel_changelist")).content.decode()
+    assert "시험 MAPE" in html and "0.100" in html

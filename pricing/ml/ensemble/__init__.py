@@ -15,19 +15,25 @@ The names below are the package's public surface (``from pricing.ml.ensemble imp
 from pricing.ml.ensemble.artifact import FORMAT_VERSION, IncompatibleArtifact
 from pricing.ml.ensemble.config import Progress, TrainConfig, TrainingError
 from pricing.ml.ensemble.data import BASE_SCALE, MIN_PRICE, Dataset
-from pricing.ml.ensemble.metrics import band_metrics, mape, r2
+from pricing.ml.ensemble.metrics import mape, r2, weight_band_metrics
 from pricing.ml.ensemble.model import MEMBER_LABELS, Estimate, FairPriceEnsemble
 from pricing.ml.ensemble.splits import group_split, grouped_folds
 from pricing.ml.ensemble.training import fit_gbm, load_image_features, train_ensemble
 from pricing.ml.ensemble.weighting import (
-    DEFAULT_BAND_WEIGHTS,
-    MIN_BAND_ROWS,
+    DEFAULT_MEMBER_WEIGHTS,
     MIN_CONFORMAL_ROWS,
+    MIN_WEIGHT_BAND_ROWS,
 )
 
 __all__ = [
-    "BASE_SCALE", "DEFAULT_BAND_WEIGHTS", "FORMAT_VERSION", "MEMBER_LABELS", "MIN_BAND_ROWS",
+    "BASE_SCALE", "DEFAULT_MEMBER_WEIGHTS", "FORMAT_VERSION", "MEMBER_LABELS", "MIN_WEIGHT_BAND_ROWS",
     "MIN_CONFORMAL_ROWS", "MIN_PRICE", "Dataset", "Estimate", "FairPriceEnsemble",
-    "IncompatibleArtifact", "Progress", "TrainConfig", "TrainingError", "band_metrics", "fit_gbm",
+    "IncompatibleArtifact", "Progress", "TrainConfig", "TrainingError", "weight_band_metrics", "fit_gbm",
     "group_split", "grouped_folds", "load_image_features", "mape", "r2", "train_ensemble",
 ]  # fmt: skip
+
+# The names from before "price band" became "weight band" in pricing (trends has its own price
+# bands), kept so that older callers still import.
+band_metrics = weight_band_metrics
+DEFAULT_BAND_WEIGHTS = DEFAULT_MEMBER_WEIGHTS
+MIN_BAND_ROWS = MIN_WEIGHT_BAND_ROWS

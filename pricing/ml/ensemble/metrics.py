@@ -1,10 +1,10 @@
-"""MAPE and R², overall and per band of the true price."""
+"""MAPE and R², overall and per weight band of the true price."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from pricing.ml.features import BANDS, price_band
+from pricing.ml.features import WEIGHT_BANDS, weight_band
 
 
 def mape(y: np.ndarray, pred: np.ndarray) -> float:
@@ -21,11 +21,11 @@ def r2(y: np.ndarray, pred: np.ndarray) -> float:
     return 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan")
 
 
-def band_metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, dict[str, float]]:
-    """MAPE/R²/n overall ("all") and per price band of the true price."""
+def weight_band_metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, dict[str, float]]:
+    """MAPE/R²/n overall ("all") and per weight band of the true price."""
     out = {"all": {"mape": mape(y, pred), "r2": r2(y, pred), "n": len(y)}}
-    bands = np.asarray([price_band(v) for v in y])
-    for band in BANDS:
+    bands = np.asarray([weight_band(v) for v in y])
+    for band in WEIGHT_BANDS:
         sel = bands == band
         if sel.any():
             out[band] = {"mape": mape(y[sel], pred[sel]), "r2": r2(y[sel], pred[sel]),

@@ -1,4 +1,4 @@
-"""The trained ensemble: member predictions, band-weighted combination, conformal interval,
+"""The trained ensemble: member predictions, combination weighted per weight band, conformal interval,
 explanation; ``save``/``load`` go through ``pricing.ml.ensemble.artifact``."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 
 from pricing.ml.ensemble.config import TrainConfig
 from pricing.ml.ensemble.data import MIN_PRICE, Dataset, as_tensors, build_dataset, from_target
-from pricing.ml.features import GROUP_LABELS, SpecEncoder, SpecRecord, price_band
+from pricing.ml.features import GROUP_LABELS, SpecEncoder, SpecRecord, weight_band
 from pricing.ml.gbm import AnchoredTrees
 from pricing.ml.network import MEMBERS
 
@@ -32,7 +32,7 @@ class Estimate:
 
 
 class FairPriceEnsemble:
-    """Four networks (+ optional gradient boosting), band weights and conformal widths."""
+    """Four networks (+ optional gradient boosting), member weights per weight band and conformal widths."""
 
     def __init__(
         self,
@@ -99,12 +99,12 @@ class FairPriceEnsemble:
     def combine(
         self, preds: dict[str, np.ndarray], bands: list[str] | None = None
     ) -> tuple[np.ndarray, list[str]]:
-        """Band-weighted ensemble; the band comes from the first estimate (members' median)
+        """Ensemble weighted per weight band; the band comes from the first estimate (members' median)
         unless given."""
         nn_keys = [k for k in preds if k != "gbm"]
         if bands is None:
             first = np.median(np.stack([preds[k] for k in nn_keys]), axis=0)
-            bands = [price_band(v) for v in first]
+            bands = [weight_band(v) for v in first]
         out = np.zeros(len(bands))
         for i, band in enumerate(bands):
             weights = self.band_weights[band]

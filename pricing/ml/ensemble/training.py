@@ -3,7 +3,7 @@
 ``train_ensemble(records, config)`` splits the priced records by group (near-identical
 configurations stay together) into train / validation / calibration (/ test), trains the four
 reference networks and the gradient-boosting member on train, early-stops on validation, re-fits
-the price-band weights on validation (the gradient-boosting member joins only when it lowers the
+the member weights per weight band on validation (the gradient-boosting member joins only when it lowers the
 validation error), fits split-conformal interval widths on calibration and, when a test split is
 asked for, measures everything on it. The result is a :class:`FairPriceEnsemble`.
 """
@@ -20,11 +20,11 @@ from pricing.ml.domain import training_domain
 from pricing.ml.ensemble.config import Progress, TrainConfig, TrainingError
 from pricing.ml.ensemble.data import build_dataset
 from pricing.ml.ensemble.members import train_members
-from pricing.ml.ensemble.metrics import band_metrics, mape
+from pricing.ml.ensemble.metrics import mape, weight_band_metrics
 from pricing.ml.ensemble.model import FairPriceEnsemble
 from pricing.ml.ensemble.splits import group_split, grouped_folds
 from pricing.ml.ensemble.weighting import fit_conformal, fit_weights
-from pricing.ml.features import ANCHOR_LEVELS, BANDS, SpecEncoder, SpecRecord, price_band
+from pricing.ml.features import ANCHOR_LEVELS, WEIGHT_BANDS, SpecEncoder, SpecRecord, weight_band
 from pricing.ml.gbm import AnchoredTrees
 
 logger = logging.getLogger(__name__)
@@ -108,11 +108,11 @@ def train_ensemble(
     ensemble = FairPriceEnsemble(
         encoder, networks, meta, gbm, True, {}, {}, config, image_dim, images_used, pretrained
     )
-    # Band weights on validation, with and without the boosting member.
+    # Member weights per weight band on validation, with and without the boosting member.
     val_preds = ensemble.member_predictions(val)
     nn_keys = list(config.members)
     first = np.median(np.stack([val_preds[k] for k in nn_keys]), axis=0)
-    val_bands = [price_band(v) for v in first]
+    val_bands = [weight_band(v) for v in first]
     # Candidate weightings: the networks alone per band; with the boosting member per band;
     # with it, one pooled fit for every band (steadier when bands hold few validation rows);
     # the boosting member alone. Each is judged by its cross-validated MAPE on the validation
@@ -124,7 +124,9 @@ def train_ensemble(
         "with_gbm": lambda p, y, b: fit_weights(p, y, b, keys),
         # No row is in a band called "pooled": every band takes the pooled fit.
         "pooled": lambda p, y, b: fit_weights(p, y, ["pooled"] * len(y), keys),
-        "gbm_only": lambda p, y, b: {band: {k: float(k == "gbm") for k in keys} for band in BANDS},
+        "gbm_only": lambda p, y, b: {
+            band: {k: float(k == "gbm") for k in keys} for band in WEIGHT_BANDS
+        },
     }
     candidates = {name: scheme(val_preds, val.y, val_bands) for name, scheme in schemes.items()}
     val_groups = [groups[i] for i in val_i]
@@ -190,8 +192,8 @@ def train_ensemble(
                                         ensemble.gbm_used})  # fmt: skip
         low, high = ensemble.interval(fair, bands)
         metrics["test"] = {
-            "ensemble": band_metrics(test.y, fair),
-            "members": {k: band_metrics(test.y, v)["all"] for k, v in preds.items()},
+            "ensemble": weight_band_metrics(test.y, fair),
+            "members": {k: weight_band_metrics(test.y, v)["all"] for k, v in preds.items()},
             "coverage": float(np.mean((test.y >= low) & (test.y <= high))),
         }
     metrics["seconds"] = round(time.perf_counter() - started, 1)

@@ -7,11 +7,11 @@ import math
 
 import numpy as np
 
-from pricing.ml.features import BANDS
+from pricing.ml.features import WEIGHT_BANDS
 
-MIN_BAND_ROWS = 20  # fewer validation rows in a band than this: keep the default weights
+MIN_WEIGHT_BAND_ROWS = 20  # fewer validation rows in a band than this: keep the default weights
 MIN_CONFORMAL_ROWS = 30
-DEFAULT_BAND_WEIGHTS: dict[str, dict[str, float]] = {
+DEFAULT_MEMBER_WEIGHTS: dict[str, dict[str, float]] = {
     "lt50": {"base": 0.35, "v2": 0.30, "v1": 0.20, "v3": 0.15},
     "50to100": {"base": 0.25, "v1": 0.25, "v2": 0.25, "v3": 0.25},
     "100to200": {"v1": 0.35, "v3": 0.25, "v2": 0.20, "base": 0.20},
@@ -25,13 +25,13 @@ def fit_weights(
     bands: list[str],
     keys: list[str],
 ) -> dict[str, dict[str, float]]:
-    """Per band, non-negative weights (summing to 1) minimising squared relative error on the
+    """Per weight band, non-negative weights (summing to 1) minimising squared relative error on the
     band's validation rows. A band with too few rows takes the weights fitted on all validation
     rows; with too few rows overall, the reference defaults (re-normalised to ``keys``)."""
     from scipy.optimize import nnls
 
     def fit(sel: np.ndarray) -> dict[str, float] | None:
-        if sel.sum() < MIN_BAND_ROWS:
+        if sel.sum() < MIN_WEIGHT_BAND_ROWS:
             return None
         a = np.stack([preds[k][sel] / y[sel] for k in keys], axis=1)
         w, _ = nnls(a, np.ones(int(sel.sum())))
@@ -42,12 +42,12 @@ def fit_weights(
     band_arr = np.asarray(bands)
     pooled = fit(np.ones(len(y), dtype=bool))
     out: dict[str, dict[str, float]] = {}
-    for band in BANDS:
+    for band in WEIGHT_BANDS:
         fitted = fit(band_arr == band) or pooled
         if fitted is not None:
             out[band] = fitted
             continue
-        default = {k: DEFAULT_BAND_WEIGHTS[band].get(k, 0.0) for k in keys}
+        default = {k: DEFAULT_MEMBER_WEIGHTS[band].get(k, 0.0) for k in keys}
         total = sum(default.values())
         out[band] = (
             {k: v / total for k, v in default.items()}
@@ -69,7 +69,7 @@ def fit_conformal(y: np.ndarray, pred: np.ndarray, bands: list[str], coverage: f
     resid = np.abs(np.log(y / pred))
     out = {"all": quantile(resid) if len(resid) else 0.5}
     band_arr = np.asarray(bands)
-    for band in BANDS:
+    for band in WEIGHT_BANDS:
         sel = band_arr == band
         if sel.sum() >= MIN_CONFORMAL_ROWS:
             out[band] = quantile(resid[sel])
