@@ -73,7 +73,7 @@ def estimate_product(product: object) -> ProductEstimate:
     pred = PricePrediction.objects.filter(product_id=product.pk, model=model).first()
     if pred is None or pred.listed_price != product.current_price:
         if product.current_price is not None and product.is_active:
-            queue_prediction_refresh([product.pk])  # unpriced or retired: never stored
+            queue_prediction_refresh([product.pk], model=model)  # unpriced or retired: never stored
         record = record_from_product(product)
         est = ensemble.estimate([record], image_features_for([record], ensemble), explain=True)[0]
         pred = prediction_row(model, product, est, record_fingerprint(record))

@@ -117,7 +117,9 @@ def _pending_keys(model: PricingModel, product_ids: list[int]) -> dict[int, str]
     return {pid: f"pricing:estimate-pending:{token}:{pid}" for pid in product_ids}
 
 
-def queue_prediction_refresh(product_ids: Iterable[int]) -> None:
+def queue_prediction_refresh(
+    product_ids: Iterable[int], *, model: PricingModel | None = None
+) -> None:
     """Queue re-estimating products on the worker (``ml`` queue) after the current transaction
     commits, in batches, once per product while one is already waiting; nothing while no model
     is active. A failed enqueue is logged, never raised: a page view or a crawl goes on."""
@@ -126,7 +128,7 @@ def queue_prediction_refresh(product_ids: Iterable[int]) -> None:
     ids = sorted(set(product_ids or []))
     if not ids:
         return
-    model = PricingModel.objects.current()
+    model = model or PricingModel.objects.current()  # ``model``: the active one, when known
     if model is None:
         return
 
