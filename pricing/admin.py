@@ -1,4 +1,4 @@
-"""Pricing admin: the model registry (metrics and fitted band weights read-only, an "activate"
+"""Pricing admin: the model registry (metrics and fitted member weights per weight band read-only, an "activate"
 action), training runs with their progress bar and a button that queues training on the ``ml``
 queue, and the stored per-product estimates.
 
@@ -51,7 +51,7 @@ def progress_bar(percent: int, status: str, done: int, total: int) -> str:
 @admin.register(PricingModel)
 class PricingModelAdmin(admin.ModelAdmin):
     list_display = ["version", "is_active", "trained_rows", "images_used", "pretrained_backbone",
-                    "gbm_used", "test_mape", "training_seconds", "created_at"]  # fmt: skip
+                    "gbm_used", "held_out_mape", "training_seconds", "created_at"]  # fmt: skip
     list_filter = ["is_active", "gbm_used", "pretrained_backbone", "backbone"]
     search_fields = ["=version", "data_fingerprint"]
     actions = ["activate"]
@@ -67,12 +67,13 @@ class PricingModelAdmin(admin.ModelAdmin):
         return False  # models come from training runs
 
     @admin.display(description="시험 MAPE")
-    def test_mape(self, obj: PricingModel) -> str:
+    def held_out_mape(self, obj: PricingModel) -> str:
+        """The ensemble's MAPE on the held-out test split (rows no member was trained on)."""
         test = (obj.metrics or {}).get("test") or {}
         value = ((test.get("ensemble") or {}).get("all") or {}).get("mape")
         return f"{value:.3f}" if isinstance(value, int | float) else "-"
 
-    @admin.display(description="가격대별 가중치")
+    @admin.display(description="가중치 가격대별 가중치")
     def band_weights_pretty(self, obj: PricingModel) -> str:
         return _pretty(obj.band_weights)
 
@@ -135,11 +136,12 @@ class TrainingRunAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(target)
 
     def _queue(self, request: HttpRequest, params: dict) -> TrainingRun | None:
-        if TrainingRun.objects.running().exists():
+        try:
+            run = services.queue_training(requested_by=request.user.get_username(), params=params)
+        except services.TrainingInProgress:
             self.message_user(request, "이미 대기 중이거나 진행 중인 학습이 있습니다.",
                               messages.WARNING)  # fmt: skip
             return None
-        run = services.queue_training(requested_by=request.user.get_username(), params=params)
         self.message_user(request, f"학습 #{run.pk}을(를) 대기열에 넣었습니다 (ml 큐).",
                           messages.SUCCESS)  # fmt: skip
         return run

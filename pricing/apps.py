@@ -8,9 +8,9 @@ class PricingConfig(AppConfig):
     def ready(self) -> None:
         from catalog.panels import register_product_panel
         from catalog.signals import prices_recorded, products_changed
-        from pricing import signals
+        from pricing import receivers
         from pricing.views import pricing_panel
 
-        products_changed.connect(signals.on_products_changed, dispatch_uid="pricing-products")
-        prices_recorded.connect(signals.on_prices_recorded, dispatch_uid="pricing-prices")
+        products_changed.connect(receivers.on_products_changed, dispatch_uid="pricing-products")
+        prices_recorded.connect(receivers.on_prices_recorded, dispatch_uid="pricing-prices")
         register_product_panel("pricing", pricing_panel, order=10)

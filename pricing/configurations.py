@@ -64,6 +64,68 @@ class TypedRecord:
     filled: list[Filled] = field(default_factory=list)
 
 
+# --------------------------------------------------------------------------- the input
+
+
+@dataclass(frozen=True)
+class InputField:
+    """One field of the configuration input, defined once: ``pricing.forms`` builds the HTML
+    form's field and ``pricing.api.serializers`` the API's from it (same names, labels, help
+    texts, limits and defaults)."""
+
+    name: str
+    label: str
+    type: type  # int or str
+    required: bool = False
+    min_value: int | None = None
+    max_value: int | None = None
+    max_length: int | None = None
+    help_text: str = ""
+    default: str | None = None  # of a choice field
+    choices: bool = False  # the kinds of CONFIGURATION_KINDS (see kind_problem)
+
+
+CONFIGURATION_INPUT: tuple[InputField, ...] = (
+    InputField("cpu", "CPU", str, required=True, max_length=120,
+               help_text="예: 인텔 코어i5-12400F, Ryzen 5 5600X"),
+    InputField("gpu", "그래픽카드", str, max_length=120, help_text="비우면 내장 그래픽"),
+    InputField("ram_gb", "RAM (GB)", int, required=True, min_value=1, max_value=1024),
+    InputField("ssd_gb", "SSD (GB)", int, min_value=0, max_value=100_000,
+               help_text="비우면 카탈로그에서 같은 구성의 흔한 값"),
+    InputField("hdd_gb", "HDD (GB)", int, min_value=0, max_value=100_000, help_text="비우면 없음"),
+    InputField("vram_gb", "그래픽 메모리 (GB)", int, min_value=1, max_value=256,
+               help_text="비우면 카탈로그에서 그 그래픽카드의 가장 흔한 값"),
+    InputField("manufacturer", "제조사", str, max_length=100,
+               help_text="비우면 카탈로그에서 같은 구성의 흔한 제조사"),
+    InputField("kind", "종류", str, default="desktop", choices=True),
+    InputField("listed_price", "판매가 (선택)", int, min_value=1_000, max_value=100_000_000,
+               help_text="입력하면 적정가와 비교합니다"),
+)  # fmt: skip
+
+
+def configuration_from(data: dict[str, object]) -> Configuration:
+    """The Configuration of validated input (the form's cleaned_data or the serializer's
+    validated_data): empty texts and missing numbers are "not given"."""
+    return Configuration(
+        cpu=str(data["cpu"]),
+        gpu=str(data.get("gpu") or ""),
+        ram_gb=data["ram_gb"],
+        ssd_gb=data.get("ssd_gb"),
+        hdd_gb=data.get("hdd_gb") or None,
+        vram_gb=data.get("vram_gb"),
+        manufacturer=str(data.get("manufacturer") or ""),
+        kind=str(data.get("kind") or "desktop"),
+        listed_price=data.get("listed_price"),
+    )
+
+
+def kind_problem(kind: str, kinds: Iterable[str] | None = None) -> str | None:
+    """Why ``kind`` is refused for a model trained on ``kinds`` (None: no model yet), or None."""
+    if kind in dict(kind_choices(kinds)):
+        return None
+    return kind_error(kind, kinds)
+
+
 def kind_choices(kinds: Iterable[str] | None = None) -> list[tuple[str, str]]:
     """(value, label) of the configuration kinds a model with ``kinds`` estimates (all of them
     when no model is known)."""
@@ -282,5 +344,6 @@ def configuration_record(
     return TypedRecord(record=record, filled=filled)
 
 
-__all__ = ["Configuration", "ConfigurationError", "Filled", "TypedRecord",
-           "configuration_record", "kind_choices", "kind_error"]  # fmt: skip
+__all__ = ["CONFIGURATION_INPUT", "Configuration", "ConfigurationError", "Filled", "InputField",
+           "TypedRecord", "configuration_from", "configuration_record", "kind_choices",
+           "kind_error", "kind_problem"]  # fmt: skip

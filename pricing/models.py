@@ -21,7 +21,8 @@ class PricingModel(models.Model):
     backbone = models.CharField("이미지 백본", max_length=60, default="efficientnet_b2")
     pretrained_backbone = models.BooleanField("사전학습 가중치 사용", default=False)
     gbm_used = models.BooleanField("그래디언트 부스팅 사용", default=False)
-    band_weights = models.JSONField("가격대별 가중치", default=dict)
+    # Member weights per weight band (pricing.ml.features.weight_band), not a trends price band.
+    band_weights = models.JSONField("가중치 가격대별 가중치", default=dict)
     conformal = models.JSONField("구간 폭(로그)", default=dict)
     coverage_target = models.FloatField("목표 포함률", default=0.9)
     metrics = models.JSONField("지표", default=dict)
@@ -103,7 +104,8 @@ class TrainingRun(ProgressRecord):
 
 
 class PricePrediction(models.Model):
-    """The active model's estimate for one product, refreshed when its price or specs change."""
+    """The active model's estimate for one product, refreshed by the worker when its price or specs
+    change (pages and the API only read it)."""
 
     product = models.ForeignKey(
         "catalog.Product", on_delete=models.CASCADE, related_name="price_predictions"
@@ -112,12 +114,15 @@ class PricePrediction(models.Model):
     fair_price = models.PositiveIntegerField("적정가")
     low = models.PositiveIntegerField("구간 하한")
     high = models.PositiveIntegerField("구간 상한")
-    band = models.CharField("가격대", max_length=16)
+    band = models.CharField("가중치 가격대", max_length=16)  # weight_band of the first estimate
     listed_price = models.PositiveIntegerField("당시 최저가", null=True, blank=True)
     members = models.JSONField("모델별 추정", default=dict)
     weights = models.JSONField("가중치", default=dict)
     explanation = models.JSONField("설명", default=list)
     used_image = models.BooleanField("이미지 사용", default=False)
+    # pricing.ml.features.record_fingerprint of what it was estimated from: the worker skips a
+    # product whose inputs are unchanged ("" for estimates stored before it was recorded).
+    input_fingerprint = models.CharField("입력 지문", max_length=32, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PricePredictionQuerySet.as_manager()

@@ -35,7 +35,9 @@ def train_pricing_model(*, run_id: int) -> dict:
 
 @shared_task(acks_late=True)
 def refresh_pricing_predictions(*, product_ids: list[int]) -> dict:
-    """Re-estimate products whose price or specs changed (active model only)."""
-    from pricing.services import refresh_predictions
+    """Re-estimate products whose price or specs changed (active model only); products whose
+    inputs did not change since their stored estimate are skipped, so the same change queued
+    twice is estimated once."""
+    from pricing.services import refresh_changed_predictions
 
-    return {"stored": refresh_predictions(list(product_ids))}
+    return {"stored": refresh_changed_predictions(list(product_ids))}

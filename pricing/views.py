@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 
 from pricing.forms import ConfigurationForm
 from pricing.ml.ensemble import MEMBER_LABELS
-from pricing.ml.features import BAND_LABELS, BANDS
+from pricing.ml.features import WEIGHT_BAND_LABELS, WEIGHT_BANDS
 from pricing.models import PricingModel, TrainingRun
 from pricing.services import (
     ConfigurationError,
     NoActiveModel,
     NotEstimated,
+    TrainingInProgress,
     configuration_scope,
     estimate_product,
     estimate_with_deal,
@@ -62,7 +63,7 @@ def pricing_panel(request: HttpRequest, product: object) -> tuple[str, dict] | N
         model=result.model,
         prediction=pred,
         deal=result.deal,
-        band_label=BAND_LABELS.get(pred.band, pred.band),
+        weight_band_label=WEIGHT_BAND_LABELS.get(pred.band, pred.band),
         members=_members(pred.members, pred.weights),
         explanation=_explanation(result.explanation),
         has_image=bool(getattr(product, "image", None)),
@@ -97,7 +98,7 @@ def configuration(request: HttpRequest) -> HttpResponse:
                 record=result["record"],
                 filled=result["filled"],
                 deal=result["deal"],
-                band_label=BAND_LABELS.get(est.band, est.band),
+                weight_band_label=WEIGHT_BAND_LABELS.get(est.band, est.band),
                 members=_members(est.members, est.weights),
                 explanation=_explanation(est.explanation),
                 coverage=round(100 * result["model"].coverage_target),
@@ -107,7 +108,7 @@ def configuration(request: HttpRequest) -> HttpResponse:
 
 
 def model_card(request: HttpRequest) -> HttpResponse:
-    """The active model's card: metrics per band, training data, pretrained or not."""
+    """The active model's card: metrics per weight band, training data, pretrained or not."""
     model = PricingModel.objects.current()
     context: dict[str, object] = {
         "model": model,
@@ -118,8 +119,10 @@ def model_card(request: HttpRequest) -> HttpResponse:
     if model is not None:
         test = (model.metrics or {}).get("test") or {}
         ensemble = test.get("ensemble") or {}
-        context["band_rows"] = [
-            {"key": b, "label": BAND_LABELS[b], **ensemble[b]} for b in BANDS if b in ensemble
+        context["weight_band_rows"] = [
+            {"key": b, "label": WEIGHT_BAND_LABELS[b], **ensemble[b]}
+            for b in WEIGHT_BANDS
+            if b in ensemble
         ]
         context["overall"] = ensemble.get("all")
         context["member_rows"] = [
@@ -129,12 +132,12 @@ def model_card(request: HttpRequest) -> HttpResponse:
         context["coverage"] = test.get("coverage")
         context["weight_rows"] = [
             {
-                "label": BAND_LABELS[b],
+                "label": WEIGHT_BAND_LABELS[b],
                 "weights": [
                     (MEMBER_LABELS.get(k, k), w) for k, w in model.band_weights.get(b, {}).items()
                 ],
             }
-            for b in BANDS
+            for b in WEIGHT_BANDS
         ]
         context["coverage_target"] = round(100 * model.coverage_target)
     return render(request, "pricing/model_card.html", context)
@@ -144,10 +147,11 @@ def model_card(request: HttpRequest) -> HttpResponse:
 @require_POST
 def train(request: HttpRequest) -> HttpResponse:
     """Staff: queue a training run on the ml queue."""
-    if TrainingRun.objects.running().exists():
+    try:
+        run = queue_training(requested_by=request.user.get_username())
+    except TrainingInProgress:
         messages.info(request, "이미 학습이 대기 중이거나 진행 중입니다.")
     else:
-        run = queue_training(requested_by=request.user.get_username())
         messages.success(
             request, f"모델 학습 #{run.pk}을(를) 요청했습니다. 진행 상황은 이 페이지에 표시됩니다."
         )

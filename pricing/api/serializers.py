@@ -4,33 +4,43 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from pricing.configurations import CONFIGURATION_KINDS, Configuration, kind_choices, kind_error
+from pricing.configurations import (
+    CONFIGURATION_INPUT,
+    Configuration,
+    InputField,
+    configuration_from,
+    kind_choices,
+    kind_problem,
+)
 
 
-class ConfigurationInputSerializer(serializers.Serializer):
-    """A configuration typed in by a user (same rules as the HTML form: the kinds the active model
-    learned; empty fields filled from the catalog; values outside the training ranges refused)."""
+def serializer_field(spec: InputField) -> serializers.Field:
+    """The API's field for one input field (the HTML form's comes from the same definition)."""
+    common: dict[str, object] = {"label": spec.label, "help_text": spec.help_text or None}
+    if spec.choices:
+        return serializers.ChoiceField(choices=kind_choices(), default=spec.default, **common)
+    if spec.type is int:
+        if not spec.required:
+            common.update(required=False, allow_null=True)
+        return serializers.IntegerField(
+            min_value=spec.min_value, max_value=spec.max_value, **common
+        )
+    if not spec.required:
+        common.update(required=False, allow_blank=True, default="")
+    return serializers.CharField(max_length=spec.max_length, **common)
 
-    cpu = serializers.CharField(max_length=120, help_text="예: 인텔 코어i5-12400F")
-    gpu = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    ram_gb = serializers.IntegerField(min_value=1, max_value=1024)
-    ssd_gb = serializers.IntegerField(
-        min_value=0, max_value=100_000, required=False, allow_null=True
-    )
-    hdd_gb = serializers.IntegerField(
-        min_value=0, max_value=100_000, required=False, allow_null=True
-    )
-    vram_gb = serializers.IntegerField(
-        min_value=1, max_value=256, required=False, allow_null=True,
-        help_text="비우면 카탈로그에서 그 그래픽카드의 가장 흔한 값",
-    )  # fmt: skip
-    manufacturer = serializers.CharField(
-        max_length=100, required=False, allow_blank=True, default=""
-    )
-    kind = serializers.ChoiceField(choices=list(CONFIGURATION_KINDS), default="desktop")
-    listed_price = serializers.IntegerField(
-        min_value=1_000, max_value=100_000_000, required=False, allow_null=True
-    )
+
+_InputFields = type(
+    "_InputFields",
+    (serializers.Serializer,),
+    {spec.name: serializer_field(spec) for spec in CONFIGURATION_INPUT},
+)
+
+
+class ConfigurationInputSerializer(_InputFields):
+    """A configuration typed in by a user (same fields and rules as the HTML form: the kinds the
+    active model learned; empty fields filled from the catalog; values outside the training
+    ranges refused)."""
 
     def __init__(self, *args: object, kinds: list[str] | None = None, **kwargs: object) -> None:
         """``kinds``: the kinds the active model was trained on (None: no model yet)."""
@@ -38,18 +48,13 @@ class ConfigurationInputSerializer(serializers.Serializer):
         self.kinds = kinds
 
     def validate_kind(self, value: str) -> str:
-        if value not in dict(kind_choices(self.kinds)):
-            raise serializers.ValidationError(kind_error(value, self.kinds))
+        problem = kind_problem(value, self.kinds)
+        if problem:
+            raise serializers.ValidationError(problem)
         return value
 
     def configuration(self) -> Configuration:
-        d = self.validated_data
-        return Configuration(
-            cpu=d["cpu"], gpu=d.get("gpu") or "", ram_gb=d["ram_gb"],
-            ssd_gb=d.get("ssd_gb"), hdd_gb=d.get("hdd_gb") or None, vram_gb=d.get("vram_gb"),
-            manufacturer=d.get("manufacturer") or "", kind=d.get("kind") or "desktop",
-            listed_price=d.get("listed_price"),
-        )  # fmt: skip
+        return configuration_from(self.validated_data)
 
 
 class ContributionSerializer(serializers.Serializer):

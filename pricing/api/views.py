@@ -100,7 +100,7 @@ class ConfigurationEstimateView(APIView):
 
 
 class ModelCardView(APIView):
-    """The active model: metrics per price band, training data, pretrained backbone or not."""
+    """The active model: metrics per weight band, training data, pretrained backbone or not."""
 
     @extend_schema(responses={200: ModelCardSerializer, 503: NO_MODEL})
     def get(self, request: Request) -> Response:

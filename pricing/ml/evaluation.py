@@ -20,11 +20,11 @@ import numpy as np
 from pricing.ml.ensemble import (
     TrainConfig,
     TrainingError,
-    band_metrics,
     fit_gbm,
     grouped_folds,
     load_image_features,
     train_ensemble,
+    weight_band_metrics,
 )
 from pricing.ml.features import SpecRecord
 
@@ -158,7 +158,7 @@ def cross_validate(
                 f"{report.fold_seconds[-1]:.1f}s, gbm {'used' if ensemble.gbm_used else 'unused'}"
             )
     for name, values in preds.items():
-        report.metrics[name] = band_metrics(y, values)
+        report.metrics[name] = weight_band_metrics(y, values)
     report.coverage = float(np.mean((y >= low) & (y <= high)))
     report.mean_interval_width = float(np.mean((high - low) / preds["ensemble"]))
     report.seconds = round(time.perf_counter() - started, 1)

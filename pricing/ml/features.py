@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -388,6 +389,18 @@ def data_fingerprint(records: list[SpecRecord]) -> str:
     return digest.hexdigest()[:16]
 
 
+# Fields of a record that are not inputs of an estimate (where the image file lies, notes).
+_NOT_INPUTS = {"image_path", "warnings"}
+
+
+def record_fingerprint(record: SpecRecord) -> str:
+    """A short hash of everything one estimate of ``record`` depends on (its specs, image hash
+    and listed price): the same fingerprint under the same model is the same estimate, so it
+    need not be computed again."""
+    values = {k: v for k, v in sorted(asdict(record).items()) if k not in _NOT_INPUTS}
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
 def record_from_product(product: object) -> SpecRecord:
     """A record from a ``catalog.Product`` (with category/manufacturer/benchmarks selected)."""
     p = product
@@ -513,8 +526,9 @@ def records_from_csv(path: str | Path, matcher: object) -> tuple[list[SpecRecord
     return records, errors
 
 
-def price_band(price: float) -> str:
-    """The reference's four price bands (KRW)."""
+def weight_band(price: float) -> str:
+    """The weight band of a price (KRW): the reference's four price ranges, each with its own
+    member weights and interval width. (Not the trends app's market "price bands".)"""
     if price < 500_000:
         return "lt50"
     if price < 1_000_000:
@@ -524,8 +538,8 @@ def price_band(price: float) -> str:
     return "ge200"
 
 
-BANDS = ["lt50", "50to100", "100to200", "ge200"]
-BAND_LABELS = {
+WEIGHT_BANDS = ["lt50", "50to100", "100to200", "ge200"]
+WEIGHT_BAND_LABELS = {
     "lt50": "50만원 미만",
     "50to100": "50~100만원",
     "100to200": "100~200만원",

@@ -80,3 +80,27 @@ def test_predictions_are_searchable_by_product_name(admin_client, django_assert_
         html = admin_client.get(url, {"q": "STRIX"}).content.decode()
     assert "ROG STRIX" in html and "벤투스" not in html
     assert "10.0% 저렴" in html
+
+
+def test_one_training_at_a_time_is_the_queueing_services_rule(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from pricing import services, tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.train_pricing_model, "delay",
+                        lambda **kw: sent.append(kw) or type("R", (), {"id": "t1"})())  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.queue_training(requested_by="a")
+        with pytest.raises(services.TrainingInProgress) as caught:
+            services.queue_training(requested_by="b")
+    assert caught.value.run == first
+    assert list(TrainingRun.objects.all()) == [first] and sent == [{"run_id": first.pk}]
+    TrainingRun.objects.filter(pk=first.pk).update(status=RunStatus.DONE)
+    assert services.queue_training(requested_by="c").pk != first.pk  # once it is over
+
+
+def test_the_model_list_shows_the_held_out_mape(admin_client):
+    _model(5)
+    html = admin_client.get(reverse("admin:pricing_pricingmodel_changelist")).content.decode()
+    assert "시험 MAPE" in html and "0.100" in html

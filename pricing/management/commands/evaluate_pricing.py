@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pricing.ml.ensemble import TrainConfig, TrainingError
 from pricing.ml.evaluation import EvaluationReport, cross_validate
-from pricing.ml.features import BAND_LABELS, BANDS, CsvRecordError, records_from_csv
+from pricing.ml.features import WEIGHT_BAND_LABELS, WEIGHT_BANDS, CsvRecordError, records_from_csv
 
 METHOD_LABELS = {
     "ensemble": "앙상블",
@@ -30,7 +30,7 @@ def write_report(stdout: object, report: EvaluationReport) -> None:
         f"(이미지 {report.images_used}개, 사전학습 백본 {'예' if report.backbone_pretrained else '아니오'})"
     )
     header = f"{'방법':<28}" + "".join(
-        f"{'전체' if b == 'all' else BAND_LABELS[b]:>14}" for b in ["all", *BANDS]
+        f"{'전체' if b == 'all' else WEIGHT_BAND_LABELS[b]:>14}" for b in ["all", *WEIGHT_BANDS]
     )
     stdout.write(header)
     for method in ["ensemble", "base", "v1", "v2", "v3", "gbm", "group_median"]:
@@ -38,11 +38,11 @@ def write_report(stdout: object, report: EvaluationReport) -> None:
         if not bands:
             continue
         cells = []
-        for b in ["all", *BANDS]:
+        for b in ["all", *WEIGHT_BANDS]:
             v = bands.get(b)
             cells.append(f"{v['mape']:.3f}/{v['r2']:.2f}" if v else "-")
         stdout.write(f"{METHOD_LABELS[method]:<28}" + "".join(f"{c:>14}" for c in cells))
-    stdout.write("(칸: MAPE/R², 가격대는 실제 가격 기준)")
+    stdout.write("(칸: MAPE/R², 가중치 가격대는 실제 가격 기준)")
     stdout.write(
         f"예측 구간 포함률 {report.coverage:.3f} (목표 {report.coverage_target:.2f}), "
         f"평균 폭 {report.mean_interval_width:.2f}×적정가; GBM 사용 {report.gbm_used_folds}/{report.folds}겹; "

@@ -8,7 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pricing.ml.features import record_from_product
-from pricing.services import NoActiveModel, _image_features, get_active
+from pricing.services import NoActiveModel, get_active, image_features_for
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if not products:
             raise CommandError("가격이 있는 상품이 없습니다")
         records = [record_from_product(p) for p in products]
-        features = _image_features(records, ensemble)  # cached per image hash after the first
+        features = image_features_for(records, ensemble)  # cached per image hash after the first
         ensemble.estimate(records[:1], features, explain=True)  # warm-up
         times = []
         for i in range(options["runs"]):

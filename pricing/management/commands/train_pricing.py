@@ -7,8 +7,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pricing.ml.ensemble import TrainConfig, TrainingError
-from pricing.models import PricingModel, RunStatus, TrainingRun
-from pricing.services import TRAIN_KINDS, queue_training, train_model
+from pricing.models import PricingModel, TrainingRun
+from pricing.services import TRAIN_KINDS, TrainingInProgress, queue_training, train_model
 
 
 class Command(BaseCommand):
@@ -69,8 +69,9 @@ class Command(BaseCommand):
         if PricingModel.objects.active().exists():
             self.stdout.write("사용 중인 적정가 모델이 있습니다: 학습을 넣지 않습니다.")
             return
-        if TrainingRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+        try:
+            run = queue_training(requested_by="run command")
+        except TrainingInProgress:
             self.stdout.write("이미 대기/진행 중인 학습이 있습니다.")
             return
-        run = queue_training(requested_by="run command")
         self.stdout.write(f"적정가 모델 학습을 ml 큐에 넣었습니다 (학습 #{run.pk}).")
