@@ -15,7 +15,7 @@ from catalog.querysets import (
     ProductQuerySet,
 )
 from catalog.validators import danawa_product_pcode, validate_danawa_product_url
-from core.progress import ProgressRecord
+from core.progress import JobStatus, ProgressRecord
 
 
 class CategoryKind(models.TextChoices):
@@ -281,13 +281,6 @@ class JobKind(models.TextChoices):
     IMPORT_PRODUCTS = "import_products", "상품 가져오기"
     IMPORT_BENCHMARKS = "import_benchmarks", "벤치마크 가져오기"
     SEED_DEMO = "seed_demo", "데모 데이터"
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "대기"
-    RUNNING = "running", "진행 중"
-    DONE = "done", "완료"
-    FAILED = "failed", "실패"
 
 
 class Job(ProgressRecord):

@@ -1,14 +1,25 @@
-"""ProgressRecord: the abstract model of a long job's progress, shared by apps."""
+"""The states of a long job (``JobStatus``) and the abstract model of its progress
+(``ProgressRecord``), shared by catalog's jobs and pricing's training runs."""
 
 from __future__ import annotations
 
 from django.db import models
 
 
+class JobStatus(models.TextChoices):
+    """The one set of states every long job moves through: queued → running → done or failed
+    (``catalog.services.jobs`` moves them)."""
+
+    QUEUED = "queued", "대기"
+    RUNNING = "running", "진행 중"
+    DONE = "done", "완료"
+    FAILED = "failed", "실패"
+
+
 class ProgressRecord(models.Model):
     """A long job's progress, as catalog jobs and pricing training runs record it.
 
-    Subclasses define ``status`` with a ``"done"`` choice.
+    Subclasses define ``status`` with ``JobStatus`` choices.
     """
 
     progress_done = models.PositiveIntegerField(default=0)
@@ -25,5 +36,5 @@ class ProgressRecord(models.Model):
     @property
     def percent(self) -> int:
         if not self.progress_total:
-            return 100 if self.status == "done" else 0
+            return 100 if self.status == JobStatus.DONE else 0
         return min(100, round(100 * self.progress_done / self.progress_total))

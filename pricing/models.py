@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from core.progress import ProgressRecord
+from core.progress import JobStatus, ProgressRecord
 from pricing.querysets import PricePredictionQuerySet, PricingModelQuerySet, TrainingRunQuerySet
 
 
@@ -57,11 +57,8 @@ class PricingModel(models.Model):
         return ", ".join(labels.get(k, k) for k in (self.domain or {}).get("kinds") or [])
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", "대기"
-    RUNNING = "running", "진행 중"
-    DONE = "done", "완료"
-    FAILED = "failed", "실패"
+# A training run moves through the same states as every long job (one set of choices).
+RunStatus = JobStatus
 
 
 # ``requested_by`` values written by commands (not user names) and how pages show them.

@@ -16,6 +16,7 @@ def train_pricing_model(*, run_id: int) -> dict:
 
     Knobs in ``run.params``: ``epochs`` (max epochs per member), ``kinds`` (category kinds).
     """
+    from core.progress import JobStatus
     from pricing.ml.ensemble import TrainConfig, TrainingError
     from pricing.models import TrainingRun
     from pricing.services import TRAIN_KINDS, train_model
@@ -24,6 +25,10 @@ def train_pricing_model(*, run_id: int) -> dict:
     if run is None:
         logger.warning("training run %s is gone", run_id)
         return {"error": "run gone"}
+    if run.status in (JobStatus.DONE, JobStatus.FAILED):
+        # a redelivered task (acks_late) for a run that already ended: its outcome stands
+        logger.info("training run %s already %s; not training again", run_id, run.status)
+        return {"skipped": run.status}
     params = run.params or {}
     config = TrainConfig(test_fraction=0.1, max_epochs=int(params.get("epochs", 100)))
     try:

@@ -7,15 +7,15 @@ import time
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.utils import timezone
 
+from catalog.services.jobs import mark_finished, mark_running, set_progress
 from pricing.ml.ensemble import FORMAT_VERSION, TrainConfig
 from pricing.ml.features import (
     SpecRecord,
     data_fingerprint,
     record_from_product,
 )
-from pricing.models import PricingModel, RunStatus, TrainingRun
+from pricing.models import PricingModel, TrainingRun
 from pricing.services.active import TRAIN_KINDS, artifact_dir
 from pricing.services.predictions import refresh_predictions
 
@@ -45,8 +45,7 @@ def _progress(run: TrainingRun | None) -> object:
         if now - last["t"] < 1.0 and done < total:
             return  # at most one progress write per second
         last["t"] = now
-        run.stage, run.progress_done, run.progress_total = stage, done, total
-        run.save(update_fields=["stage", "progress_done", "progress_total"])
+        set_progress(run, done, total, stage=stage)
 
     return report
 
@@ -69,15 +68,13 @@ def train_model(
 
     config = config or TrainConfig(test_fraction=0.1)
     if run is not None:
-        run.status, run.started_at = RunStatus.RUNNING, timezone.now()
-        run.save(update_fields=["status", "started_at"])
+        mark_running(run)
     try:
         records = records if records is not None else catalog_records(kinds)
         ensemble = train_ensemble(records, config, progress=_progress(run))
     except Exception as exc:
         if run is not None:
-            run.status, run.message, run.finished_at = RunStatus.FAILED, str(exc), timezone.now()
-            run.save(update_fields=["status", "message", "finished_at"])
+            mark_finished(run, failed=True, message=str(exc))
         raise
     last = PricingModel.objects.order_by("-version").values_list("version", flat=True).first()
     version = (last or 0) + 1
@@ -110,10 +107,9 @@ def train_model(
     if activate:
         refresh_predictions(None, progress=_progress(run))
     if run is not None:
-        run.status, run.finished_at = RunStatus.DONE, timezone.now()
-        run.message = f"v{version}: {metrics['rows']}개 상품으로 {metrics['seconds']}초"
-        run.progress_done = run.progress_total
-        run.save(update_fields=["status", "finished_at", "message", "progress_done"])
+        mark_finished(
+            run, message=f"v{version}: {metrics['rows']}개 상품으로 {metrics['seconds']}초"
+        )
     return model
 
 

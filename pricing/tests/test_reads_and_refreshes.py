@@ -99,10 +99,11 @@ def test_a_crawled_product_is_queued_and_estimated_once_not_once_per_signal(
     with django_capture_on_commit_callbacks(execute=True):
         # what a crawl does for a new product: store it (products_changed), then its price
         # (prices_recorded), two commits, both announced
-        product, created = upsert_product(
+        upsert = upsert_product(
             ProductData(name=template.name + " 신모델", category=template.category,
                         pcode="crawl-1", spec_summary="인텔 코어i5-12400F / RTX 3060 / 16GB")
         )  # fmt: skip
+        product, created = upsert.product, upsert.created
         record_prices([PriceRow(product.pk, dt.date(2025, 1, 2), 1_234_000)])
     assert created
     assert sent == [{"product_ids": [product.pk]}]
