@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import transaction
 
 from catalog.history import PriceHistory, load_price_history
-from catalog.models import PC_KINDS, CategoryKind, PriceSnapshot, Product
+from catalog.models import PC_KINDS, CategoryKind, DailyLowestPrice, Product
 from trends.backtest import BacktestResult, run_backtest
 from trends.forecast import (
     AGREEMENT,
@@ -72,32 +71,13 @@ NOT_PC_MESSAGE = (
 def daily_lowest_series(
     *, since: dt.date | None = None, until: dt.date | None = None, kinds: Iterable[str] = ()
 ) -> dict[int, dict[dt.date, int]]:
-    """{product_id: {day: lowest price}} of active products, one SQL aggregate (the
-    (product, day, variant) unique index serves the GROUP BY)."""
-    sql = [
-        "SELECT s.product_id, s.day, min(s.price) FROM catalog_pricesnapshot s",
-        "JOIN catalog_product p ON p.id = s.product_id",
-        "JOIN catalog_category c ON c.id = p.category_id",
-        "WHERE p.is_active AND p.merged_into_id IS NULL",
-    ]
-    params: list[object] = []
-    if since:
-        sql.append("AND s.day >= %s")
-        params.append(since)
-    if until:
-        sql.append("AND s.day <= %s")
-        params.append(until)
+    """{product_id: {day: lowest price}} of active products of ``kinds`` (all when empty), read
+    from the catalog's daily lowest prices."""
+    prices = DailyLowestPrice.objects.of_active_products().between(since, until)
     kinds = list(kinds)
     if kinds:
-        sql.append("AND c.kind = ANY(%s)")
-        params.append(kinds)
-    sql.append("GROUP BY s.product_id, s.day")
-    series: dict[int, dict[dt.date, int]] = {}
-    with connection.cursor() as cur:
-        cur.execute(" ".join(sql), params)
-        for product_id, day, price in cur.fetchall():
-            series.setdefault(product_id, {})[day] = price
-    return series
+        prices = prices.of_kinds(kinds)
+    return prices.series()
 
 
 def static_rows_for_products(product_ids: Iterable[int]) -> dict[int, dict[str, object]]:
@@ -218,7 +198,7 @@ def build_forecaster(latest_day: dt.date | None = None) -> ForecasterState:
     started = time.perf_counter()
     version = _cache_version()
     if latest_day is None:
-        latest_day = PriceSnapshot.objects.aggregate(day=Max("day"))["day"]
+        latest_day = DailyLowestPrice.objects.latest_day()
     if latest_day is None:
         return ForecasterState(None, {}, version, time.time(), 0.0, None)
     start = latest_day - dt.timedelta(days=PANEL_DAYS)
@@ -321,7 +301,7 @@ class ProductTrend:
         return f"{head}. 가까운 상품: {movers}."
 
 
-def _history_notes(product_id: int, history: PriceHistory) -> list[str]:
+def _history_notes(history: PriceHistory) -> list[str]:
     """Gaps and disappeared variants in the recent history, said plainly."""
     notes = []
     points = history.points[-(LOOKBACK + HORIZON) :]
@@ -336,12 +316,9 @@ def _history_notes(product_id: int, history: PriceHistory) -> list[str]:
             )
     if history.last_day:
         since = history.last_day - dt.timedelta(days=HORIZON)
-        rows = (
-            PriceSnapshot.objects.for_product(product_id).since(since).values_list("day", "variant")
-        )
         by_variant: dict[str, dt.date] = {}
-        for day, variant in rows:
-            by_variant[variant] = max(day, by_variant.get(variant, day))
+        for row in history.variant_rows(since):
+            by_variant[row.variant] = max(row.day, by_variant.get(row.variant, row.day))
         gone = sorted(v for v, last in by_variant.items() if last < history.last_day and v)
         for variant in gone:
             notes.append(
@@ -351,14 +328,17 @@ def _history_notes(product_id: int, history: PriceHistory) -> list[str]:
     return notes
 
 
-def product_trend(product: Product) -> ProductTrend:
-    """The forecast (or the honest reason there is none) for one product."""
-    history = load_price_history(product.pk, days=CHART_DAYS)
+def product_trend(product: Product, history: PriceHistory | None = None) -> ProductTrend:
+    """The forecast (or the honest reason there is none) for one product. ``history`` is the
+    product's price history when the caller has read it already (the product page)."""
+    if history is None:
+        history = load_price_history(product.pk)
+    history = history.window(days=CHART_DAYS)
     if not product.category.is_pc:
         return ProductTrend(product, "not_pc", NOT_PC_MESSAGE, history)
     if not history.points:
         return ProductTrend(product, "no_history", "가격 기록이 없어 예측할 수 없습니다.", history)
-    notes = _history_notes(product.pk, history)
+    notes = _history_notes(history)
     state = get_forecaster()
     row = state.index.get(product.pk)
     if state.forecaster is None or row is None:

@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import include, path
 
-from catalog.models import CategoryKind, PriceSnapshot, PriceSource
+from catalog.models import CategoryKind, PriceSource
+from catalog.services import PriceRow, delete_prices, record_prices
 from catalog.signals import prices_recorded
 from catalog.tests.factories import CategoryFactory, GpuBenchmarkFactory, ProductFactory
 from trends import services
@@ -40,16 +41,13 @@ def add_prices(
     product: object, prices: list[int], *, end: dt.date = END, variant: str = ""
 ) -> None:
     start = end - dt.timedelta(days=len(prices) - 1)
-    PriceSnapshot.objects.bulk_create(
-        PriceSnapshot(
-            product=product,
-            day=start + dt.timedelta(days=i),
-            variant=variant,
-            price=price,
-            source=PriceSource.DEMO,
-        )
-        for i, price in enumerate(prices)
-        if price
+    record_prices(
+        (
+            PriceRow(product.pk, start + dt.timedelta(days=i), price, variant=variant)
+            for i, price in enumerate(prices)
+            if price
+        ),
+        source=PriceSource.DEMO,
     )
 
 
@@ -93,7 +91,7 @@ def test_the_cached_summary_is_reused_until_the_refresh_after_recorded_prices(
 ) -> None:
     monkeypatch.setattr("trends.tasks.refresh_trends.apply_async", lambda **kw: None)
     first = market_summary()
-    PriceSnapshot.objects.filter(product=market["riser"]).delete()
+    delete_prices([market["riser"].pk])
     prices_recorded.send(sender=None, product_ids=[market["riser"].pk], days=[])
     assert market_summary()["tracked"] == first["tracked"]
     assert refresh_trends()["tracked"] == first["tracked"] - 1
@@ -124,7 +122,7 @@ def test_products_without_or_with_too_little_history_say_so(market: dict) -> Non
 def test_a_disappearing_variant_and_gaps_are_noted(market: dict) -> None:
     product = market["flat"][0]
     add_prices(product, [1_150_000] * 5, end=END - dt.timedelta(days=3), variant="벌크")
-    PriceSnapshot.objects.filter(product=product, day=END - dt.timedelta(days=20)).delete()
+    delete_prices([product.pk], days=[END - dt.timedelta(days=20)])
     notes = " ".join(services.product_trend(product).notes)
     assert "'벌크' 가격이" in notes
     assert "가격 기록이 없습니다" in notes
@@ -276,3 +274,24 @@ def test_the_market_page_adds_what_the_home_page_does_not_have(
     assert "판정 규칙" in html and "기다리세요" in html
     assert "예측 검증" in html and f"{result.n:,}건" in html
     assert "항상 보합" in html and "정밀도" in html
+
+
+def test_the_product_page_reads_the_price_history_once_for_itself_and_its_panels(
+    market: dict, client: Client
+) -> None:
+    """One read of the daily lowest prices and one of the variant rows, whatever panels show
+    them (the page's chart and table, the trend panel's chart and notes)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    product = market["flat"][0]
+    add_prices(product, [1_150_000] * 5, end=END - dt.timedelta(days=3), variant="벌크")
+    url = f"/catalog/products/{product.pk}/"
+    client.get(url)  # the forecaster is built once per process, not per page
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    html = page.content.decode()
+    assert "살까 말까" in html and "이후 보이지 않습니다" in html  # the notes read the rows
+    daily = [q for q in queries if "catalog_dailylowestprice" in q["sql"]]
+    variants = [q for q in queries if "catalog_pricesnapshot" in q["sql"]]
+    assert (len(daily), len(variants)) == (1, 1)

@@ -11,7 +11,8 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from catalog.models import CategoryKind, PriceSnapshot, PriceSource
+from catalog.models import CategoryKind, PriceSource
+from catalog.services import PriceRow, record_prices
 from catalog.tests.factories import CategoryFactory, ProductFactory
 from trends import services
 from trends.dashboard import CACHE_KEY, compute_market_summary
@@ -32,14 +33,12 @@ def _fresh_state() -> None:
 
 def _prices(product: object, prices: list[int]) -> None:
     start = END - dt.timedelta(days=len(prices) - 1)
-    PriceSnapshot.objects.bulk_create(
-        PriceSnapshot(
-            product=product,
-            day=start + dt.timedelta(days=i),
-            price=price,
-            source=PriceSource.DEMO,
-        )
-        for i, price in enumerate(prices)
+    record_prices(
+        (
+            PriceRow(product.pk, start + dt.timedelta(days=i), price)
+            for i, price in enumerate(prices)
+        ),
+        source=PriceSource.DEMO,
     )
 
 
