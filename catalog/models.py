@@ -296,7 +296,7 @@ class DailyLowestPrice(models.Model):
         verbose_name = "일별 최저가"
         verbose_name_plural = "일별 최저가"
         indexes = [
-            # the market index of a window (trends.rollups: every product's prices with
+            # the market index of a window (trends.services: every product's prices with
             # start < day <= end) and the newest day (latest_day), read from the index alone
             models.Index(fields=["day", "product", "price"], name="daily_lowest_day_idx"),
         ]

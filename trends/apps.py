@@ -8,7 +8,7 @@ class TrendsConfig(AppConfig):
     def ready(self) -> None:
         from catalog.panels import register_product_panel
         from catalog.signals import prices_recorded, products_changed
-        from trends.services import invalidate_forecaster
+        from trends.forecaster import invalidate_forecaster
         from trends.tasks import schedule_refresh
         from trends.views import product_panel
 

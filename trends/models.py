@@ -1,8 +1,11 @@
-"""Trends: stored backtest runs (the forecaster itself lives in memory, see trends.services)."""
+"""Trends: stored backtest runs and the market dashboard's rollups (the forecaster itself lives
+in memory, see trends.forecaster)."""
 
 from __future__ import annotations
 
 from django.db import models
+
+from trends.querysets import BacktestRunQuerySet, MarketIndexDayQuerySet, ProductWindowQuerySet
 
 
 class BacktestRun(models.Model):
@@ -28,6 +31,8 @@ class BacktestRun(models.Model):
     last_line = models.CharField("마지막 줄", max_length=300, blank=True)
     seconds = models.FloatField("소요 시간(초)", default=0)
 
+    objects = BacktestRunQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "백테스트"
@@ -47,8 +52,8 @@ class BacktestRun(models.Model):
 
 # --------------------------------------------------------------------------- dashboard rollups
 #
-# The market dashboard reads only these tables (trends.querysets.rollup_market_rows); they are
-# recomputed by trends.rollups from the catalog's daily lowest prices (catalog.DailyLowestPrice,
+# The market dashboard reads only these tables (trends.querysets); they are recomputed by
+# trends.services from the catalog's daily lowest prices (catalog.DailyLowestPrice,
 # through its QuerySets) for the dashboard's window (the index is relative to each product's
 # first price in the window, so every value moves when the window does).
 
@@ -70,7 +75,9 @@ class ProductWindow(models.Model):
     base_price = models.PositiveIntegerField("10일 전 최저가", null=True)
     change = models.FloatField("변화율", null=True)
     direction = models.CharField("방향", max_length=4, blank=True)  # up / flat / down
-    band = models.PositiveSmallIntegerField("가격대", null=True)  # trends.querysets.PRICE_BANDS
+    band = models.PositiveSmallIntegerField("가격대", null=True)  # trends.market.PRICE_BANDS
+
+    objects = ProductWindowQuerySet.as_manager()
 
     class Meta:
         verbose_name = "상품 구간 가격"
@@ -87,6 +94,8 @@ class MarketIndexDay(models.Model):
     day = models.DateField("날짜", primary_key=True)
     value = models.FloatField("지수")
     products = models.PositiveIntegerField("상품 수")
+
+    objects = MarketIndexDayQuerySet.as_manager()
 
     class Meta:
         ordering = ["day"]

@@ -10,8 +10,9 @@ from catalog.history import PriceHistory
 from catalog.models import Product
 from trends.dashboard import index_chart_svg, market_details, market_summary
 from trends.forecast import HORIZON
-from trends.querysets import cached_latest_backtest, latest_backtest
-from trends.services import VERDICT_RULE, product_trend, trend_chart_svg
+from trends.forecaster import VERDICT_RULE, product_trend, trend_chart_svg
+from trends.models import BacktestRun
+from trends.services import cached_latest_backtest
 
 PANEL_TEMPLATE = "trends/_product_panel.html"
 DASHBOARD_TEMPLATE = "trends/_dashboard.html"
@@ -62,7 +63,7 @@ def market(request: HttpRequest) -> HttpResponse:
         {
             **dashboard_context(),
             "details": market_details(),
-            "backtest": latest_backtest(),
+            "backtest": BacktestRun.objects.latest_run(),
             "verdict_rule": VERDICT_RULE,
             "full_page": True,
         },

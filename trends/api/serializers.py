@@ -8,8 +8,8 @@ from rest_framework import serializers
 
 from trends.dashboard import MAX_DAYS
 from trends.forecast import HORIZON, format_percent
+from trends.forecaster import VERDICT_RULE
 from trends.models import BacktestRun
-from trends.services import VERDICT_RULE
 
 
 class NeighbourSerializer(serializers.Serializer):

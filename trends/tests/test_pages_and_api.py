@@ -14,9 +14,9 @@ from catalog.models import CategoryKind, PriceSource
 from catalog.services import PriceRow, delete_prices, record_prices
 from catalog.signals import prices_recorded
 from catalog.tests.factories import CategoryFactory, GpuBenchmarkFactory, ProductFactory
-from trends import services
+from trends import forecaster, services
 from trends.dashboard import CACHE_KEY, compute_market_summary, market_summary
-from trends.querysets import LATEST_BACKTEST_KEY
+from trends.services import LATEST_BACKTEST_KEY
 from trends.tasks import PENDING_KEY, refresh_trends
 
 urlpatterns = [
@@ -31,10 +31,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 @pytest.fixture(autouse=True)
 def _fresh_state() -> None:
-    cache.delete_many([CACHE_KEY, services.VERSION_KEY, PENDING_KEY, LATEST_BACKTEST_KEY])
-    services._state = None
+    cache.delete_many([CACHE_KEY, forecaster.VERSION_KEY, PENDING_KEY, LATEST_BACKTEST_KEY])
+    forecaster._state = None
     yield
-    services._state = None
+    forecaster._state = None
 
 
 def add_prices(
@@ -104,17 +104,17 @@ def test_an_empty_catalog_has_an_empty_dashboard() -> None:
 
 
 def test_a_falling_product_gets_a_wait_verdict_with_reason_and_chart(market: dict) -> None:
-    trend = services.product_trend(market["falling"][3])
+    trend = forecaster.product_trend(market["falling"][3])
     assert trend.status == "ok"
     assert trend.verdict == "wait"
     assert "내렸습니다" in trend.reason
-    svg = services.trend_chart_svg(trend)
+    svg = forecaster.trend_chart_svg(trend)
     assert "chart-line-forecast" in svg and "chart-band" in svg
 
 
 def test_products_without_or_with_too_little_history_say_so(market: dict) -> None:
-    assert services.product_trend(market["empty"]).status == "no_history"
-    short = services.product_trend(market["new"])
+    assert forecaster.product_trend(market["empty"]).status == "no_history"
+    short = forecaster.product_trend(market["new"])
     assert short.status == "insufficient"
     assert "너무 짧아" in short.message
 
@@ -123,7 +123,7 @@ def test_a_disappearing_variant_and_gaps_are_noted(market: dict) -> None:
     product = market["flat"][0]
     add_prices(product, [1_150_000] * 5, end=END - dt.timedelta(days=3), variant="벌크")
     delete_prices([product.pk], days=[END - dt.timedelta(days=20)])
-    notes = " ".join(services.product_trend(product).notes)
+    notes = " ".join(forecaster.product_trend(product).notes)
     assert "'벌크' 가격이" in notes
     assert "가격 기록이 없습니다" in notes
 
@@ -145,7 +145,7 @@ def test_the_product_panel_needs_two_queries_once_the_forecaster_is_built(
     and the latest backtest comes from the cache."""
     from trends.views import panel_context
 
-    services.get_forecaster()
+    forecaster.get_forecaster()
     panel_context(market["flat"][0])
     with django_assert_max_num_queries(2):
         context = panel_context(market["falling"][0])
@@ -218,12 +218,12 @@ def test_recorded_prices_rebuild_the_forecaster_and_schedule_one_refresh(
 ) -> None:
     sent = []
     monkeypatch.setattr("trends.tasks.refresh_trends.apply_async", lambda **kw: sent.append(kw))
-    state = services.get_forecaster()
+    state = forecaster.get_forecaster()
     ids = [market["riser"].pk]
     prices_recorded.send(sender=None, product_ids=ids, days=[END.isoformat()])
     prices_recorded.send(sender=None, product_ids=ids, days=[END.isoformat()])
     assert len(sent) == 1  # debounced
-    assert services.get_forecaster() is not state
+    assert forecaster.get_forecaster() is not state
 
 
 def test_the_reason_names_similar_products_in_full(market: dict) -> None:
@@ -231,7 +231,7 @@ def test_the_reason_names_similar_products_in_full(market: dict) -> None:
     for product in market["falling"]:
         product.name = f"{long_name} #{product.pk}"
         product.save(update_fields=["name"])
-    trend = services.product_trend(market["falling"][0])
+    trend = forecaster.product_trend(market["falling"][0])
     named = [n for n in trend.neighbours[:3] if not n["self"]]
     assert named
     for n in named:

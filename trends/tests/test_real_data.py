@@ -10,8 +10,8 @@ import pytest
 
 from catalog.benchmarks import BenchmarkMatcher
 from catalog.management.commands.benchmark_matching import read_passmark
+from trends.adapters import panel_from_history_dirs
 from trends.backtest import run_backtest
-from trends.services import panel_from_history_dirs
 
 
 @pytest.fixture(scope="module")

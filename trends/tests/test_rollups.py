@@ -16,7 +16,7 @@ from catalog.services import PriceRow, merge_products, record_prices
 from catalog.tests.factories import CategoryFactory, ProductFactory
 from trends.dashboard import CACHE_KEY, compute_market_summary
 from trends.models import MarketIndexDay, MarketRollup, ProductWindow
-from trends.rollups import INDEX_DAYS, rebuild_market_rollups, refresh_market_rollups
+from trends.services import INDEX_DAYS, rebuild_market_rollups, refresh_market_rollups
 from trends.tasks import PENDING_KEY
 
 pytestmark = pytest.mark.django_db

@@ -144,12 +144,12 @@ class Command(BaseCommand):
 
     def _bench(self, products: int, days: int, samples: int) -> None:
         from catalog.models import Product
-        from trends import services
+        from trends import forecaster as live
 
         self._generate(products, days)
         started = time.perf_counter()
-        state = services.build_forecaster()
-        services._state = state  # serve product_trend from this state, not a rebuild
+        state = live.build_forecaster()
+        live._state = state  # serve product_trend from this state, not a rebuild
         self.stdout.write(
             f"예측기 생성: 상품 {len(state.index):,}개, 이웃 후보 "
             f"{len(state.forecaster.pool_rows):,}개, {time.perf_counter() - started:.2f}초"
@@ -165,7 +165,7 @@ class Command(BaseCommand):
         products_by_id = Product.objects.with_related().in_bulk(ids)
         for pk in ids:
             t = time.perf_counter()
-            services.product_trend(products_by_id[pk])
+            live.product_trend(products_by_id[pk])
             whole.append((time.perf_counter() - t) * 1000)
         self.stdout.write(
             f"예측 1건 (KNN만, {len(knn)}회): p50 {_pct(knn, 0.5):.2f} ms, "
@@ -176,13 +176,13 @@ class Command(BaseCommand):
             f"p50 {_pct(whole, 0.5):.2f} ms, p95 {_pct(whole, 0.95):.2f} ms"
         )
         self._bench_dashboard()
-        services._state = None
+        live._state = None
 
     def _bench_dashboard(self) -> None:
         from catalog import services
         from catalog.models import PriceSnapshot, PriceSource
         from trends.dashboard import compute_market_summary
-        from trends.rollups import rebuild_market_rollups, refresh_market_rollups
+        from trends.services import rebuild_market_rollups, refresh_market_rollups
 
         t = time.perf_counter()
         direct = compute_market_summary(direct=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandParser
 
 from trends.dashboard import market_summary
-from trends.rollups import INDEX_DAYS, rebuild_market_rollups
+from trends.services import INDEX_DAYS, rebuild_market_rollups
 
 
 class Command(BaseCommand):
