@@ -1,4 +1,4 @@
-"""Adapters that feed ``trends.forecast`` (pure numpy, no database) its inputs: price panels and
+"""Adapters that feed ``trends.ml.forecast`` (pure numpy, no database) its inputs: price panels and
 spec features from the catalog (through catalog QuerySets) or straight from Danawa history
 CSV folders, for the live forecaster (``trends.forecaster``) and the backtest.
 """
@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from catalog.models import PC_KINDS, CategoryKind, DailyLowestPrice, Product
-from trends.forecast import PricePanel, StaticFeatures
+from trends.ml.forecast import PricePanel, StaticFeatures
 
 # History file categories (catalog.importers.price_history.PREFIX_CATEGORIES) -> kind.
 HISTORY_KINDS = {"112747": CategoryKind.CPU, "112753": CategoryKind.GPU}

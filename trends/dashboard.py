@@ -16,8 +16,8 @@ import time
 
 from django.core.cache import cache
 
-from trends.forecast import HORIZON, THRESHOLD
 from trends.market import MARKET_SCOPE, PRICE_BANDS, latest_price_day, market_rows
+from trends.ml.forecast import HORIZON, THRESHOLD
 from trends.models import MarketIndexDay, ProductWindow
 from trends.services import INDEX_DAYS, ensure_market_rollups
 

@@ -1,4 +1,4 @@
-"""The live forecaster and a product's trend: ``trends.forecast.KnnForecaster`` built from the
+"""The live forecaster and a product's trend: ``trends.ml.forecast.KnnForecaster`` built from the
 catalog's daily lowest prices (through ``trends.adapters``) and kept in memory per process, and
 what the product page and the API show for one product (forecast, verdict, reason, chart).
 
@@ -21,7 +21,7 @@ from django.core.cache import cache
 from catalog.history import PriceHistory, load_price_history
 from catalog.models import PC_KINDS, DailyLowestPrice, Product
 from trends.adapters import build_panel, daily_lowest_series, static_rows_for_products
-from trends.forecast import (
+from trends.ml.forecast import (
     AGREEMENT,
     GAP_LIMIT,
     HORIZON,
@@ -40,7 +40,7 @@ CHART_DAYS = 90
 
 VERDICT_LABELS = {"buy": "지금 사세요", "wait": "기다리세요", "neutral": "급하지 않아요"}
 DIRECTION_LABELS = {"up": "오름", "flat": "보합", "down": "내림"}
-# The rule the product page and /trends/ state (trends.forecast: direction_of, VERDICTS,
+# The rule the product page and /trends/ state (trends.ml.forecast: direction_of, VERDICTS,
 # middle_point); one sentence per step.
 _T = f"{THRESHOLD:.0%}"
 VERDICT_RULE = [

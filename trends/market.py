@@ -85,15 +85,15 @@ def market_products(
 
 
 def tenths_sql(price: str, base: str) -> str:
-    """``trends.forecast.percent_tenths(price / base - 1)`` in SQL, exactly, for whole-won
+    """``trends.ml.forecast.percent_tenths(price / base - 1)`` in SQL, exactly, for whole-won
     prices: |change| × 1000 rounded half away from zero, in integer arithmetic."""
     size = f"((2000 * abs({price}::bigint - {base}) + {base}) / (2 * {base}::bigint))"
     return f"(CASE WHEN {price} >= {base} THEN {size} ELSE -{size} END)"
 
 
 def direction_sql(price: str, base: str) -> str:
-    """``trends.forecast.direction_of(price / base - 1)`` in SQL (the query passes
-    ``threshold_tenths``, ``trends.forecast.THRESHOLD_TENTHS``)."""
+    """``trends.ml.forecast.direction_of(price / base - 1)`` in SQL (the query passes
+    ``threshold_tenths``, ``trends.ml.forecast.THRESHOLD_TENTHS``)."""
     tenths = tenths_sql(price, base)
     return (
         f"(CASE WHEN {tenths} > %(threshold_tenths)s THEN 'up' "
@@ -163,7 +163,7 @@ def market_rows(
     end: dt.date, *, days: int, horizon: int, threshold: float, movers: int
 ) -> dict[str, object]:
     """Counts, per-band aggregates and movers (one statement), and the daily index (another).
-    Directions follow ``trends.forecast.direction_of`` with ``threshold`` (a fraction)."""
+    Directions follow ``trends.ml.forecast.direction_of`` with ``threshold`` (a fraction)."""
     window = window_days(end, days=days, horizon=horizon)
     products, params = subquery_sql(
         market_products(Product.objects.active(), window).values(

@@ -37,8 +37,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.models import DailyLowestPrice, Product
-from trends.backtest import BacktestResult
-from trends.forecast import HORIZON, THRESHOLD_TENTHS
 from trends.market import (
     MARKET_KINDS,
     band_case,
@@ -47,6 +45,8 @@ from trends.market import (
     subquery_sql,
     window_days,
 )
+from trends.ml.backtest import BacktestResult
+from trends.ml.forecast import HORIZON, THRESHOLD_TENTHS
 from trends.models import BacktestRun, MarketRollup
 
 logger = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from django.utils.safestring import mark_safe
 from catalog.history import PriceHistory
 from catalog.models import Product
 from trends.dashboard import index_chart_svg, market_details, market_summary
-from trends.forecast import HORIZON
 from trends.forecaster import VERDICT_RULE, product_trend, trend_chart_svg
+from trends.ml.forecast import HORIZON
 from trends.models import BacktestRun
 from trends.services import cached_latest_backtest
 

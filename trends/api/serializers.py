@@ -7,8 +7,8 @@ import datetime as dt
 from rest_framework import serializers
 
 from trends.dashboard import MAX_DAYS
-from trends.forecast import HORIZON, format_percent
 from trends.forecaster import VERDICT_RULE
+from trends.ml.forecast import HORIZON, format_percent
 from trends.models import BacktestRun
 
 

@@ -16,7 +16,7 @@ from catalog.demo.service import seed_demo
 from catalog.models import Product
 from trends import forecaster
 from trends.dashboard import CACHE_KEY
-from trends.forecast import format_percent
+from trends.ml.forecast import format_percent
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from catalog.models import CategoryKind, PriceSource
 from catalog.services import PriceRow, record_prices
 from catalog.tests.factories import CategoryFactory, ProductFactory
 from trends.dashboard import CACHE_KEY, compute_market_summary
-from trends.forecast import direction_of, format_percent
+from trends.ml.forecast import direction_of, format_percent
 
 pytestmark = pytest.mark.django_db
 

@@ -156,7 +156,7 @@ def test_the_product_panel_needs_two_queries_once_the_forecaster_is_built(
 
 
 def test_a_recorded_backtest_shows_on_the_panel_at_once(market: dict, client: Client) -> None:
-    from trends.backtest import run_backtest
+    from trends.ml.backtest import run_backtest
     from trends.tests.synthetic import START, panel_and_static, trending_series
 
     url = f"/catalog/products/{market['falling'][0].pk}/"
@@ -251,7 +251,7 @@ def test_the_panel_states_the_verdict_rule_and_prices_are_whole_won(
 def test_the_market_page_adds_what_the_home_page_does_not_have(
     market: dict, client: Client
 ) -> None:
-    from trends.backtest import run_backtest
+    from trends.ml.backtest import run_backtest
     from trends.tests.synthetic import START, panel_and_static, trending_series
 
     ram = CategoryFactory(code="112752", name="메모리", kind=CategoryKind.PART)

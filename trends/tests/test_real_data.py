@@ -11,7 +11,7 @@ import pytest
 from catalog.benchmarks import BenchmarkMatcher
 from catalog.management.commands.benchmark_matching import read_passmark
 from trends.adapters import panel_from_history_dirs
-from trends.backtest import run_backtest
+from trends.ml.backtest import run_backtest
 
 
 @pytest.fixture(scope="module")

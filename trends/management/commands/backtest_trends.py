@@ -1,7 +1,7 @@
 """``manage.py backtest_trends``: the walk-forward backtest of the 10-day forecaster.
 
 Reads the catalog's price history, or Danawa history CSV folders with ``--history-dir``
-(repeatable). Decisions and the saving are defined in ``trends.backtest``. The last line is
+(repeatable). Decisions and the saving are defined in ``trends.ml.backtest``. The last line is
 ``accuracy=… macro_f1=… always_flat=… momentum=… saving_pct=… n=…``.
 """
 
@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.models import PC_KINDS
 from trends import adapters, services
-from trends.backtest import run_backtest
+from trends.ml.backtest import run_backtest
 
 # forecasts are made for PC categories only, so only they are tested
 KINDS = tuple(str(kind) for kind in PC_KINDS)
