@@ -129,6 +129,7 @@ def record_prices(
         return report
     product_ids = sorted({k[0] for k in best})
     with transaction.atomic(), connection.cursor() as cur:
+        _lock_products(cur, product_ids)
         pids, dys, vars_, prices_ = zip(
             *((k[0], k[1], k[2], v) for k, v in best.items()), strict=True
         )
@@ -239,6 +240,7 @@ def copy_prices(
                 for row in lowest:
                     copy.write_row(row)
         if known:
+            _lock_products(cur, sorted({row[0] for row in known}))
             cur.execute("DROP TABLE IF EXISTS _price_import")
             cur.execute(
                 "CREATE TEMP TABLE _price_import (product_id bigint, day date, variant text, price integer) "
@@ -281,6 +283,7 @@ def move_price_rows(keep_id: int, from_ids: list[int]) -> int:
     """Move the price rows of products ``from_ids`` to product ``keep_id`` (a day ``keep_id``
     already has is not overwritten) and delete what is left of theirs; returns rows moved."""
     with transaction.atomic(), connection.cursor() as cur:
+        _lock_products(cur, sorted({keep_id, *from_ids}))
         cur.execute(
             """
             INSERT INTO catalog_pricesnapshot (product_id, day, variant, price, source, recorded_at)
@@ -305,6 +308,8 @@ def delete_prices(product_ids: Iterable[int], *, days: Iterable[dt.date] | None 
     ids = sorted({int(pk) for pk in product_ids})
     day_list = sorted(set(days)) if days is not None else None
     with transaction.atomic():
+        with connection.cursor() as cur:
+            _lock_products(cur, ids)
         rows = PriceSnapshot.objects.filter(product_id__in=ids)
         lowest = DailyLowestPrice.objects.filter(product_id__in=ids)
         if day_list is not None:
@@ -318,6 +323,16 @@ def delete_prices(product_ids: Iterable[int], *, days: Iterable[dt.date] | None 
     if deleted:
         announce_prices_recorded(ids, [d.isoformat() for d in day_list or []])
     return deleted
+
+
+def _lock_products(cur: object, product_ids: list[int]) -> None:
+    """Lock the products' rows (in id order) for the rest of the transaction: two writes of the
+    same product's prices then run one after the other, so the day's lowest that each computes
+    from the snapshots sees the other's rows (the current-price refresh takes these locks at
+    the end anyway)."""
+    cur.execute(
+        "SELECT 1 FROM catalog_product WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [product_ids]
+    )
 
 
 def analyze_prices() -> None:

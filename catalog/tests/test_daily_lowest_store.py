@@ -128,3 +128,49 @@ def test_the_history_reads_the_store() -> None:
     assert (
         Product.objects.with_daily_lowest("latest", since=D1, until=D3).get(pk=p.pk).latest == 1_234
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writes_of_the_same_day_at_once_keep_the_lowest_of_both() -> None:
+    """A crawl's write waits for another write of the same product to commit, so the day's
+    lowest it computes from the snapshots includes the other's cheaper variant."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    p = ProductFactory()
+    record_prices([PriceRow(p.pk, D1, 100_000)])
+    first_wrote, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                record_prices([PriceRow(p.pk, D1, 80_000, "벌크")])
+                first_wrote.set()
+                release.wait(10)
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def second() -> None:
+        try:
+            record_prices([PriceRow(p.pk, D1, 90_000, "정품")])
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_wrote.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    time.sleep(0.5)  # the second write is now waiting for the first
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert errors == []
+    assert _store() == {(p.pk, D1): 80_000} == _from_snapshots()
