@@ -4,8 +4,8 @@ The data is generated into a throwaway database (``test_pcadvisor_trends_bench``
 created with Django's test-database machinery and dropped at the end): the dev database is never
 touched. Prints p50/p95 of a single forecast (the in-memory KNN alone, and the whole
 ``product_trend`` a page or the API calls, with its history queries); the uncached market
-summary (read from the rollups, median and p95) against the direct SQL over the price table,
-checking they agree; the full rollup rebuild; and the rollup refresh after one more day of
+summary (read from the rollups, median and p95) against the direct computation over the daily
+lowest prices, checking they agree; the full rollup rebuild; and the rollup refresh after one more day of
 prices for every product. Prices are written through the catalog's price services
 (``copy_prices`` for the 90 days, ``record_prices`` for the extra day, as a crawl writes it);
 their ``prices_recorded`` receivers are muted for the run, so that no refresh or estimate is
@@ -196,7 +196,7 @@ class Command(BaseCommand):
         summary = compute_market_summary()
         same = _same_summary(summary, direct)
         self.stdout.write(
-            f"시장 요약 직접 계산 (가격 테이블, 1회): {direct_ms:.0f} ms · 집계 테이블과 "
+            f"시장 요약 직접 계산 (일별 최저가, 1회): {direct_ms:.0f} ms · 집계 테이블과 "
             f"{'일치' if same else '불일치!'}"
         )
         self.stdout.write(
