@@ -1,8 +1,10 @@
 """A product's price history as pages and the API show it: the daily lowest price, its
 min / average / max over a window, and "최근 N일 중 최저가" (how long since it was last this low).
 
-Reads only: one query for the daily series (served by the (product, day, variant) unique index)
-and one for the variant rows when asked.
+Reads only: one query for the daily series (``DailyLowestPrice``, the daily lowest's one home)
+and one for the variant rows when asked. The product page reads a product's history once and
+hands it to its panels: ``PriceHistory.window`` cuts it to another window and
+``PriceHistory.variant_rows`` reuses the variant rows already read, without a query.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from catalog.models import PriceSnapshot
+from catalog.models import DailyLowestPrice, PriceSnapshot
 
 
 @dataclass(frozen=True)
@@ -49,14 +51,67 @@ def lowest_since(points: Sequence[tuple[dt.date, int]]) -> LowestSince | None:
     return LowestSince(days=(last_day - points[0][0]).days + 1, all_time=True)
 
 
+class _VariantRows:
+    """A product's variant rows from some day on, read at most once per earlier day asked for
+    (shared by a history and its windows)."""
+
+    __slots__ = ("product_id", "rows", "since", "loaded")
+
+    def __init__(self, product_id: int | None) -> None:
+        self.product_id = product_id
+        self.rows: list[PriceSnapshot] = []
+        self.since: dt.date | None = None
+        self.loaded = False
+
+    def get(self, since: dt.date | None) -> list[PriceSnapshot]:
+        covered = self.loaded and (
+            self.since is None or (since is not None and since >= self.since)
+        )
+        if not covered and self.product_id is not None:
+            self.rows = list(
+                PriceSnapshot.objects.for_product(self.product_id)
+                .since(since)
+                .order_by("-day", "variant")
+            )
+            self.since, self.loaded = since, True
+        return [r for r in self.rows if since is None or r.day >= since]
+
+
 @dataclass
 class PriceHistory:
-    """The daily lowest prices of one product inside a window, with their summary."""
+    """The daily lowest prices of one product inside a window, with their summary.
+
+    ``all_points`` is the whole recorded history the window was cut from (``lowest`` is
+    computed over it), so that ``window`` can cut another one without a query.
+    """
 
     points: list[tuple[dt.date, int]]
     lowest: LowestSince | None
     since: dt.date | None
     variants: list[PriceSnapshot] = field(default_factory=list)
+    all_points: list[tuple[dt.date, int]] = field(default_factory=list, repr=False)
+    _variant_rows: _VariantRows = field(
+        default_factory=lambda: _VariantRows(None), repr=False, compare=False
+    )
+
+    def window(self, *, days: int | None = None, since: dt.date | None = None) -> PriceHistory:
+        """The same product's history from ``since`` / its last ``days`` days (all when both
+        are None), from the points already read."""
+        full = self.all_points or self.points
+        start = window_start(full[-1][0] if full else None, days=days, since=since)
+        return PriceHistory(
+            points=[p for p in full if start is None or p[0] >= start],
+            lowest=self.lowest,
+            since=start,
+            variants=[v for v in self.variants if start is None or v.day >= start],
+            all_points=full,
+            _variant_rows=self._variant_rows,
+        )
+
+    def variant_rows(self, since: dt.date | None = None) -> list[PriceSnapshot]:
+        """The product's price rows per variant from ``since`` (all when None), newest first;
+        read once, then served from memory for any later ``since``."""
+        return self._variant_rows.get(since)
 
     @property
     def min(self) -> int | None:
@@ -119,14 +174,17 @@ def load_price_history(
     with_variants: bool = False,
 ) -> PriceHistory:
     """The product's daily lowest prices from ``since`` / the last ``days`` days (all when both
-    are None); "최근 N일 중 최저가" is computed over the whole history, not just the window."""
-    rows = PriceSnapshot.objects.for_product(product_id).daily_lowest()
-    full = [(row["day"], row["price"]) for row in rows]
-    start = window_start(full[-1][0] if full else None, days=days, since=since)
-    window = [p for p in full if start is None or p[0] >= start]
-    history = PriceHistory(points=window, lowest=lowest_since(full), since=start)
+    are None); "최근 N일 중 최저가" is computed over the whole history, not just the window.
+    ``with_variants`` reads the window's variant rows too (``variants``)."""
+    full = DailyLowestPrice.objects.for_product(product_id).points()
+    whole = PriceHistory(
+        points=full,
+        lowest=lowest_since(full),
+        since=None,
+        all_points=full,
+        _variant_rows=_VariantRows(product_id),
+    )
+    history = whole.window(days=days, since=since) if (days or since) else whole
     if with_variants:
-        history.variants = list(
-            PriceSnapshot.objects.for_product(product_id).since(start).order_by("-day", "variant")
-        )
+        history.variants = history.variant_rows(history.since)
     return history

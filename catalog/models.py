@@ -10,6 +10,7 @@ from django.urls import reverse
 from catalog.querysets import (
     BenchmarkQuerySet,
     CategoryQuerySet,
+    DailyLowestPriceQuerySet,
     ManufacturerQuerySet,
     PriceSnapshotQuerySet,
     ProductQuerySet,
@@ -244,7 +245,7 @@ class PriceSnapshot(models.Model):
     """One day's price of one variant (정품, 벌크, ...; "" when there is only one) of a product.
 
     One row per (product, day, variant); used items are never stored. The day's lowest
-    new-product price is ``min(price)`` over the day's rows, served by the unique index alone.
+    new-product price (``min(price)`` over the day's rows) is kept in ``DailyLowestPrice``.
     """
 
     product = models.ForeignKey(
@@ -273,6 +274,39 @@ class PriceSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.day} {self.variant or '-'} {self.price:,}원"
+
+
+class DailyLowestPrice(models.Model):
+    """One product's lowest new-product price of one day: ``min(price)`` over that day's
+    ``PriceSnapshot`` rows (its variants). The one home of the daily lowest price: written only
+    by the price services (``catalog.services.prices``) in the same transaction as the
+    snapshots, read through ``DailyLowestPriceQuerySet`` (product pages, the API, the
+    forecaster, the market dashboard)."""
+
+    pk = models.CompositePrimaryKey("product_id", "day", verbose_name="상품과 날짜")
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.CASCADE,
+        related_name="daily_lowest",
+        verbose_name="상품",
+        db_index=False,  # the primary key (product_id, day) starts with it
+    )
+    day = models.DateField("날짜")
+    price = models.PositiveIntegerField("최저가 (원)")
+
+    objects = DailyLowestPriceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "일별 최저가"
+        verbose_name_plural = "일별 최저가"
+        indexes = [
+            # the market index of a window (trends.services: every product's prices with
+            # start < day <= end) and the newest day (latest_day), read from the index alone
+            models.Index(fields=["day", "product", "price"], name="daily_lowest_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.day} {self.price:,}원"
 
 
 class JobKind(models.TextChoices):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import models
-from django.db.models import Avg, Count, Max, Min, Q
+from django.db.models import Avg, Count, Max, Min, OuterRef, Q, Subquery
 
 
 def _pc_kinds() -> tuple[str, ...]:
@@ -71,6 +72,22 @@ class ProductQuerySet(models.QuerySet):
     def of_kind(self, kind: str) -> ProductQuerySet:
         return self.filter(category__kind=kind)
 
+    def of_kinds(self, kinds: Iterable[str]) -> ProductQuerySet:
+        return self.filter(category__kind__in=[str(k) for k in kinds])
+
+    def with_daily_lowest(
+        self, name: str, *, since: dt.date, until: dt.date, first: bool = False
+    ) -> ProductQuerySet:
+        """Annotate ``name``: the daily lowest price of the product's latest day (``first``: its
+        earliest day) with a price in [since, until], None when it has none. One probe of the
+        ``DailyLowestPrice`` primary key per product."""
+        from catalog.models import DailyLowestPrice
+
+        prices = DailyLowestPrice.objects.filter(
+            product_id=OuterRef("pk"), day__gte=since, day__lte=until
+        ).order_by("day" if first else "-day")
+        return self.annotate(**{name: Subquery(prices.values("price")[:1])})
+
 
 class PriceSnapshotQuerySet(models.QuerySet):
     def pc(self) -> PriceSnapshotQuerySet:
@@ -83,18 +100,54 @@ class PriceSnapshotQuerySet(models.QuerySet):
     def since(self, day: dt.date | None) -> PriceSnapshotQuerySet:
         return self.filter(day__gte=day) if day else self
 
-    def daily_lowest(self) -> models.QuerySet:
-        """(product_id, day, price): the lowest new-product price per product and day."""
-        return (
-            self.values("product_id", "day")
-            .annotate(price=Min("price"))
-            .order_by("product_id", "day")
-        )
-
     def summary(self) -> dict[str, object]:
         return self.aggregate(
             min=Min("price"), max=Max("price"), avg=Avg("price"), days=Count("day", distinct=True)
         )
+
+
+class DailyLowestPriceQuerySet(models.QuerySet):
+    """Reads of the daily lowest price (``catalog.models.DailyLowestPrice``), the one place
+    pages, the API, the forecaster and the market dashboard get it from."""
+
+    def for_product(self, product_id: int) -> DailyLowestPriceQuerySet:
+        return self.filter(product_id=product_id)
+
+    def of_kinds(self, kinds: Iterable[str]) -> DailyLowestPriceQuerySet:
+        return self.filter(product__category__kind__in=[str(k) for k in kinds])
+
+    def pc(self) -> DailyLowestPriceQuerySet:
+        """Prices of PC and PC-part products (see ``catalog.models.PC_KINDS``)."""
+        return self.of_kinds(_pc_kinds())
+
+    def of_active_products(self) -> DailyLowestPriceQuerySet:
+        return self.filter(product__is_active=True, product__merged_into__isnull=True)
+
+    def between(
+        self, since: dt.date | None = None, until: dt.date | None = None
+    ) -> DailyLowestPriceQuerySet:
+        """Days from ``since`` to ``until``, both included (None: open)."""
+        qs = self
+        if since is not None:
+            qs = qs.filter(day__gte=since)
+        if until is not None:
+            qs = qs.filter(day__lte=until)
+        return qs
+
+    def latest_day(self) -> dt.date | None:
+        """The newest day with a price (served by the day index)."""
+        return self.aggregate(day=Max("day"))["day"]
+
+    def points(self) -> list[tuple[dt.date, int]]:
+        """[(day, price)] by day (one product's series: filter with ``for_product`` first)."""
+        return list(self.order_by("day").values_list("day", "price"))
+
+    def series(self) -> dict[int, dict[dt.date, int]]:
+        """{product_id: {day: price}} of every product in the QuerySet."""
+        out: dict[int, dict[dt.date, int]] = {}
+        for product_id, day, price in self.order_by().values_list("product_id", "day", "price"):
+            out.setdefault(product_id, {})[day] = price
+        return out
 
 
 class BenchmarkQuerySet(models.QuerySet):

@@ -86,14 +86,14 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     days, since = DEFAULT_HISTORY_DAYS, None
     if form.is_valid() and (form.cleaned_data["days"] or form.cleaned_data["since"]):
         days, since = form.cleaned_data["days"], form.cleaned_data["since"]
-    history = load_price_history(product.pk, days=days, since=since)
+    # read once: the chart's window is cut from it, the panels get the whole of it
+    full_history = load_price_history(product.pk)
+    history = full_history.window(days=days, since=since)
     recent_variants: list[PriceSnapshot] = []
     if history.points:
         recent_start = history.points[-min(len(history.points), RECENT_TABLE_DAYS)][0]
-        recent_variants = list(
-            PriceSnapshot.objects.for_product(product.pk)
-            .since(recent_start)
-            .order_by("day", "price")
+        recent_variants = sorted(
+            full_history.variant_rows(recent_start), key=lambda row: (row.day, row.price)
         )
     chart = line_chart_svg(history.points, title=f"{product.name} 일별 최저가", label="일별 최저가")
     specs = [
@@ -106,7 +106,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "key": panel["key"],
             "html": render_to_string(panel["template"], panel["context"], request=request),
         }
-        for panel in render_product_panels(request, product)
+        for panel in render_product_panels(request, product, history=full_history)
     ]
     panel_keys = {panel["key"] for panel in panels}
     context = {

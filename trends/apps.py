@@ -8,14 +8,11 @@ class TrendsConfig(AppConfig):
     def ready(self) -> None:
         from catalog.panels import register_product_panel
         from catalog.signals import prices_recorded, products_changed
-        from trends.rollups import note_recorded_prices
-        from trends.services import invalidate_forecaster
+        from trends.forecaster import invalidate_forecaster
         from trends.tasks import schedule_refresh
         from trends.views import product_panel
 
         products_changed.connect(invalidate_forecaster, dispatch_uid="trends-products-changed")
         prices_recorded.connect(invalidate_forecaster, dispatch_uid="trends-prices-invalidate")
-        # note what was touched before scheduling the refresh that folds it in
-        prices_recorded.connect(note_recorded_prices, dispatch_uid="trends-prices-note")
         prices_recorded.connect(schedule_refresh, dispatch_uid="trends-prices-refresh")
-        register_product_panel("trends", product_panel, order=20)
+        register_product_panel("trends", product_panel, order=20, with_history=True)

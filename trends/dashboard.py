@@ -1,11 +1,11 @@
 """The market dashboard on the home page: what PC prices did over the last 10 days, by price
-band (PC categories only: ``trends.querysets.MARKET_KINDS``).
+band (PC categories only: ``trends.market.MARKET_KINDS``).
 
 ``market_summary()`` is what the home view calls: cached in Redis under ``CACHE_KEY`` and
 refreshed by ``trends.tasks.refresh_trends`` after price crawls. ``compute_market_summary`` is
-the uncached summary: for the dashboard's window it aggregates the rollups ``trends.rollups``
-keeps (``trends.querysets.rollup_market_rows``, a few milliseconds), for any other ``end`` /
-``days`` the price table directly (``trends.querysets.market_rows``).
+the uncached summary: for the dashboard's window it aggregates the rollups ``trends.services``
+keeps (``trends.querysets``, a few milliseconds), for any other ``end`` / ``days`` the catalog's
+daily lowest prices directly (``trends.market.market_rows``).
 """
 
 from __future__ import annotations
@@ -16,16 +16,10 @@ import time
 
 from django.core.cache import cache
 
-from trends.forecast import HORIZON, THRESHOLD
-from trends.querysets import (
-    MARKET_SCOPE,
-    PRICE_BANDS,
-    latest_price_day,
-    market_rows,
-    rollup_category_rows,
-    rollup_market_rows,
-)
-from trends.rollups import INDEX_DAYS, ensure_market_rollups
+from trends.market import MARKET_SCOPE, PRICE_BANDS, latest_price_day, market_rows
+from trends.ml.forecast import HORIZON, THRESHOLD
+from trends.models import MarketIndexDay, ProductWindow
+from trends.services import INDEX_DAYS, ensure_market_rollups
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +63,7 @@ def compute_market_summary(
         state = ensure_market_rollups()
         if end is None or end == state.end:
             end = state.end
-            rows = rollup_market_rows(movers=MOVERS) if end else None
+            rows = _rollup_rows(MOVERS) if end else None
     if rows is None:
         end = end or latest_price_day()
         if end is not None:
@@ -77,6 +71,13 @@ def compute_market_summary(
     summary = _summary(end, days, rows)
     summary["seconds"] = time.perf_counter() - started
     return summary
+
+
+def _rollup_rows(movers: int) -> dict[str, object]:
+    """``market_rows`` for the rollups' window, read from the rollups: the bands and movers
+    aggregate one row per active product, the index is stored (two queries)."""
+    bands, movers_rows = ProductWindow.objects.bands_and_movers(movers=movers)
+    return {"bands": bands, "movers": movers_rows, "index": MarketIndexDay.objects.points()}
 
 
 def _summary(end: dt.date | None, days: int, rows: dict[str, object] | None) -> dict[str, object]:
@@ -119,7 +120,7 @@ def market_details() -> dict[str, object]:
     state = ensure_market_rollups()
     if state.end is None:
         return {"categories": [], "risers": [], "fallers": []}
-    movers = _summary(state.end, state.days, rollup_market_rows(movers=PAGE_MOVERS))
+    movers = _summary(state.end, state.days, _rollup_rows(PAGE_MOVERS))
     categories = [
         {
             "name": name,
@@ -130,7 +131,7 @@ def market_details() -> dict[str, object]:
             "flat": flat,
             "down": down,
         }
-        for name, kind, count, avg, up, flat, down in rollup_category_rows()
+        for name, kind, count, avg, up, flat, down in ProductWindow.objects.by_category()
     ]
     return {"categories": categories, "risers": movers["risers"], "fallers": movers["fallers"]}
 

@@ -1,8 +1,11 @@
-"""Trends: stored backtest runs (the forecaster itself lives in memory, see trends.services)."""
+"""Trends: stored backtest runs and the market dashboard's rollups (the forecaster itself lives
+in memory, see trends.forecaster)."""
 
 from __future__ import annotations
 
 from django.db import models
+
+from trends.querysets import BacktestRunQuerySet, MarketIndexDayQuerySet, ProductWindowQuerySet
 
 
 class BacktestRun(models.Model):
@@ -28,6 +31,8 @@ class BacktestRun(models.Model):
     last_line = models.CharField("마지막 줄", max_length=300, blank=True)
     seconds = models.FloatField("소요 시간(초)", default=0)
 
+    objects = BacktestRunQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "백테스트"
@@ -47,41 +52,10 @@ class BacktestRun(models.Model):
 
 # --------------------------------------------------------------------------- dashboard rollups
 #
-# The market dashboard reads only these tables (trends.querysets.rollup_market_rows); they are
-# kept by trends.rollups from catalog_pricesnapshot: DailyLowest incrementally for the products
-# and days a price write touched, the other two recomputed from DailyLowest for the dashboard's
-# window (the index is relative to each product's first price in the window, so every value
-# moves when the window does).
-
-
-class DailyLowest(models.Model):
-    """One product's lowest price of one day (``min(price)`` over its variants): the rollup of
-    ``catalog_pricesnapshot`` the dashboard's aggregates start from (one row instead of one per
-    variant, and an index on ``day`` that the snapshot table deliberately does not carry)."""
-
-    pk = models.CompositePrimaryKey("product_id", "day")
-    # Rollups are rewritten in bulk: no database FK (no per-row trigger, and TRUNCATE stays
-    # possible); Django still deletes the rows with their product.
-    product = models.ForeignKey(
-        "catalog.Product",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    day = models.DateField("날짜")
-    price = models.PositiveIntegerField("최저가")
-
-    class Meta:
-        verbose_name = "일별 최저가"
-        verbose_name_plural = "일별 최저가"
-        indexes = [
-            # the market index of a window: WHERE day > start AND day <= end, all products
-            models.Index(fields=["day", "product", "price"], name="trends_dailylow_day_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.product_id} {self.day} {self.price}"
+# The market dashboard reads only these tables (trends.querysets); they are recomputed by
+# trends.services from the catalog's daily lowest prices (catalog.DailyLowestPrice,
+# through its QuerySets) for the dashboard's window (the index is relative to each product's
+# first price in the window, so every value moves when the window does).
 
 
 class ProductWindow(models.Model):
@@ -94,14 +68,16 @@ class ProductWindow(models.Model):
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="+",
-        db_constraint=False,  # as DailyLowest.product
+        db_constraint=False,  # rewritten in bulk: no per-row trigger
     )
     first_price = models.PositiveIntegerField("구간 첫 최저가")
     price = models.PositiveIntegerField("최근 최저가", null=True)
     base_price = models.PositiveIntegerField("10일 전 최저가", null=True)
     change = models.FloatField("변화율", null=True)
     direction = models.CharField("방향", max_length=4, blank=True)  # up / flat / down
-    band = models.PositiveSmallIntegerField("가격대", null=True)  # trends.querysets.PRICE_BANDS
+    band = models.PositiveSmallIntegerField("가격대", null=True)  # trends.market.PRICE_BANDS
+
+    objects = ProductWindowQuerySet.as_manager()
 
     class Meta:
         verbose_name = "상품 구간 가격"
@@ -118,6 +94,8 @@ class MarketIndexDay(models.Model):
     day = models.DateField("날짜", primary_key=True)
     value = models.FloatField("지수")
     products = models.PositiveIntegerField("상품 수")
+
+    objects = MarketIndexDayQuerySet.as_manager()
 
     class Meta:
         ordering = ["day"]
@@ -144,20 +122,3 @@ class MarketRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.end} ({self.days}일)"
-
-
-class PendingPrices(models.Model):
-    """Products and days a price write touched (from ``catalog.signals.prices_recorded``) that
-    the next ``refresh_trends`` folds into DailyLowest; empty ``days`` means all of their days
-    (a merge moved prices between products)."""
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    product_ids = models.JSONField(default=list)
-    days = models.JSONField(default=list)
-
-    class Meta:
-        verbose_name = "갱신 대기 가격"
-        verbose_name_plural = "갱신 대기 가격"
-
-    def __str__(self) -> str:
-        return f"{len(self.product_ids)} products, {len(self.days) or 'all'} days"

@@ -11,7 +11,7 @@ model (``catalog.demo.prices``) can be checked against the real market
 * ``step_median`` / ``step_p90`` — quantiles of the size of the changes that happened;
 * ``spikes_per_1000`` — jumps up of ≥ 3 % that came back to within 0.5 % of the price before
   within 2–6 days (a cheap shop sold out, then restocked), per 1,000 day pairs;
-* ``up`` / ``flat`` / ``down`` — the 10-day changes classified by ``trends.forecast``'s rule;
+* ``up`` / ``flat`` / ``down`` — the 10-day changes classified by ``trends.ml.forecast``'s rule;
 * ``drift_median`` — the median change over ``drift_days`` (a year by default), where the
   histories are that long.
 """
@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from trends.forecast import HORIZON, direction_codes
+from trends.ml.forecast import HORIZON, direction_codes
 
 SMALL, BIG = 0.005, 0.03
 SPIKE, SPIKE_BACK = 0.03, 0.005

@@ -1,462 +1,184 @@
-"""Trends services: the in-memory forecaster fed from the catalog, a product's trend, backtests.
+"""Trends' writes: the market dashboard's rollups and the stored backtest runs.
 
-The forecaster (``trends.forecast.KnnForecaster``) is built per process from the last
-``PANEL_DAYS`` days of daily lowest prices and kept in memory; a version number in the Django
-cache (Redis) is bumped when the catalog says products or prices changed
-(``invalidate_forecaster``, connected in ``trends.apps``), and the next forecast rebuilds it.
-A forecast is then one distance computation over the neighbour pool (≈1 ms for 10,000 products).
+The rollups are kept from the catalog's daily lowest prices (``catalog.DailyLowestPrice``, read
+through its QuerySets) so that the dashboard reads a few thousand pre-aggregated rows instead of
+every price of the last 90 days:
+
+* ``ProductWindow`` — each product's first daily lowest in the window and its latest-vs-10-days-
+  ago change. Only products of the dashboard's categories (``trends.market.MARKET_KINDS``, the
+  PC kinds) get a row, so everything read from it — counts, bands, movers and the index —
+  covers them alone.
+* ``MarketIndexDay`` — the index of the window, one statement over the window's daily lowest
+  prices ⋈ ProductWindow (the index is relative to each product's first price in the window, so
+  all of it moves with the window).
+
+Both are recomputed whole from the catalog's store (≈0.3 s for 10,000 products × 90 days): the
+store is kept by the price services in the writes' own transactions, so there is nothing to fold
+in first and no queue of touched products to keep. ``refresh_market_rollups()`` is what
+``trends.tasks.refresh_trends`` runs after price writes; ``rebuild_market_rollups()``
+(``manage.py rebuild_market_rollups``) does the same for a chosen window length. Both hold a
+transaction-level advisory lock, so two refreshes never interleave. The numbers equal
+``trends.market.market_rows`` (the direct computation over the catalog's daily lowest prices).
+
+``record_backtest`` stores a backtest run; the newest one is cached for the product pages
+(``cached_latest_backtest``) and forgotten when a new one is stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Max
+from django.utils import timezone
 
-from catalog.danawa.categories import PART_KINDS
-from catalog.history import PriceHistory, load_price_history
-from catalog.models import PC_KINDS, CategoryKind, PriceSnapshot, Product
-from trends.backtest import BacktestResult, run_backtest
-from trends.forecast import (
-    AGREEMENT,
-    GAP_LIMIT,
-    HORIZON,
-    LOOKBACK,
-    THRESHOLD,
-    Forecast,
-    KnnForecaster,
-    PricePanel,
-    StaticFeatures,
-    format_percent,
+from catalog.models import DailyLowestPrice, Product
+from trends.market import (
+    MARKET_KINDS,
+    band_case,
+    direction_sql,
+    market_products,
+    subquery_sql,
+    window_days,
 )
-from trends.models import BacktestRun
-from trends.querysets import forget_latest_backtest
+from trends.ml.backtest import BacktestResult
+from trends.ml.forecast import HORIZON, THRESHOLD_TENTHS
+from trends.models import BacktestRun, MarketRollup
 
 logger = logging.getLogger(__name__)
 
-PANEL_DAYS = LOOKBACK + HORIZON + 5
-VERSION_KEY = "trends:model-version"
-CHART_DAYS = 90
-# History file categories (catalog.importers.price_history.PREFIX_CATEGORIES) -> kind.
-HISTORY_KINDS = PART_KINDS
+INDEX_DAYS = 90
+# pg_advisory_xact_lock key of the rollup refresh ("trends" in ASCII, any constant would do)
+LOCK_KEY = 0x7472656E6473
 
-VERDICT_LABELS = {"buy": "지금 사세요", "wait": "기다리세요", "neutral": "급하지 않아요"}
-DIRECTION_LABELS = {"up": "오름", "flat": "보합", "down": "내림"}
-# The rule the product page and /trends/ state (trends.forecast: direction_of, VERDICTS,
-# middle_point); one sentence per step.
-_T = f"{THRESHOLD:.0%}"
-VERDICT_RULE = [
-    f"10일 뒤 예상 변화가 +{_T}를 넘으면(반올림해 +{THRESHOLD * 100 + 0.1:.1f}% 이상) 오름 → "
-    f"지금 사세요, −{_T} 미만이면 내림 → 기다리세요, 그 사이면 보합 → 급하지 않아요.",
-    f"예상 변화는 비슷한 상품 {HORIZON}일 흐름의 가운데(가중 {1 - AGREEMENT:.0%}~"
-    f"{AGREEMENT:.0%} 구간)에서 0%에 가장 가까운 값입니다. 그래서 비슷한 상품의 "
-    f"{AGREEMENT:.0%} 이상이 같은 쪽으로 {_T} 넘게 움직였을 때만 오름이나 내림이 됩니다.",
-    "시장 동향의 오름·보합·내림도 같은 ±2% 규칙으로 셉니다.",
-]
-NOT_PC_MESSAGE = (
-    "PC와 PC 부품이 아닌 상품(소파, 패딩, 신발 등)은 가격 예측을 하지 않습니다. "
-    "가격 기록만 보여 드립니다."
+
+@dataclass
+class RollupReport:
+    """What a refresh did (returned by the services, logged by the task)."""
+
+    end: dt.date | None
+    full: bool = True
+    window_products: int = 0  # ProductWindow rows written
+    seconds: float = 0.0
+
+
+# --------------------------------------------------------------------------- SQL
+
+# Each PC product (``market_products``: every one, active or not — the reads filter) with a
+# first daily lowest in the window, and, for products with a price in the last FRESH_DAYS days
+# and one HORIZON(+GAP_DAYS) days earlier, the change between them.
+_WINDOW_INSERT = """
+    WITH q AS MATERIALIZED ({products})  -- each probe once, however often its value is used
+    INSERT INTO trends_productwindow
+        (product_id, first_price, price, base_price, change, direction, band)
+    SELECT q.id, q.first_price, q.price, q.base_price, c.change,
+           CASE WHEN c.change IS NULL THEN '' ELSE {direction} END,
+           CASE WHEN c.change IS NULL THEN NULL ELSE (CASE {bands} END) END
+    FROM q
+    CROSS JOIN LATERAL (SELECT q.price::float8 / q.base_price - 1 AS change) c
+    WHERE q.first_price IS NOT NULL
+""".replace("{bands}", band_case("q.price")).replace(
+    "{direction}", direction_sql("q.price", "q.base_price")
 )
 
-
-# --------------------------------------------------------------------------- panels
-
-
-def daily_lowest_series(
-    *, since: dt.date | None = None, until: dt.date | None = None, kinds: Iterable[str] = ()
-) -> dict[int, dict[dt.date, int]]:
-    """{product_id: {day: lowest price}} of active products, one SQL aggregate (the
-    (product, day, variant) unique index serves the GROUP BY)."""
-    sql = [
-        "SELECT s.product_id, s.day, min(s.price) FROM catalog_pricesnapshot s",
-        "JOIN catalog_product p ON p.id = s.product_id",
-        "JOIN catalog_category c ON c.id = p.category_id",
-        "WHERE p.is_active AND p.merged_into_id IS NULL",
-    ]
-    params: list[object] = []
-    if since:
-        sql.append("AND s.day >= %s")
-        params.append(since)
-    if until:
-        sql.append("AND s.day <= %s")
-        params.append(until)
-    kinds = list(kinds)
-    if kinds:
-        sql.append("AND c.kind = ANY(%s)")
-        params.append(kinds)
-    sql.append("GROUP BY s.product_id, s.day")
-    series: dict[int, dict[dt.date, int]] = {}
-    with connection.cursor() as cur:
-        cur.execute(" ".join(sql), params)
-        for product_id, day, price in cur.fetchall():
-            series.setdefault(product_id, {})[day] = price
-    return series
+# The index of trends.market.market_rows over the rollups: the first price comes from
+# ProductWindow instead of a window function, which lets PostgreSQL scan and join in parallel.
+_INDEX_INSERT = """
+    INSERT INTO trends_marketindexday (day, value, products)
+    SELECT d.day, 100 * exp(avg(ln(d.price::float8) - ln(w.first_price::float8))), count(*)
+    FROM ({daily}) d JOIN trends_productwindow w USING (product_id)
+    GROUP BY d.day
+"""
 
 
-def static_rows_for_products(product_ids: Iterable[int]) -> dict[int, dict[str, object]]:
-    """Spec features of catalog products (benchmark scores, memory, storage, maker, kind), and
-    the name (which the features ignore, and the forecaster keeps to name neighbours)."""
-    rows = Product.objects.filter(pk__in=list(product_ids)).values(
-        "pk",
-        "name",
-        "cpu_benchmark__score",
-        "gpu_benchmark__score",
-        "ram_gb",
-        "vram_gb",
-        "ssd_gb",
-        "hdd_gb",
-        "manufacturer_id",
-        "category__kind",
-        "category__code",
+def _recompute_window(cur: object, end: dt.date | None, days: int) -> int:
+    """ProductWindow and MarketIndexDay for the window of ``days`` ending on ``end``. DELETE,
+    not TRUNCATE: readers keep seeing the old rows until the refresh commits, without waiting."""
+    cur.execute("DELETE FROM trends_productwindow")
+    cur.execute("DELETE FROM trends_marketindexday")
+    if end is None:
+        return 0
+    window = window_days(end, days=days, horizon=HORIZON)
+    products, params = subquery_sql(
+        market_products(Product.objects.all(), window, first=True).values(
+            "id", "first_price", "price", "base_price"
+        ),
+        "p",
     )
-    return {
-        r["pk"]: {
-            "cpu_score": r["cpu_benchmark__score"],
-            "gpu_score": r["gpu_benchmark__score"],
-            "ram_gb": r["ram_gb"] or r["vram_gb"],
-            "ssd_gb": r["ssd_gb"],
-            "hdd_gb": r["hdd_gb"],
-            "manufacturer": r["manufacturer_id"],
-            # PCs compare across their categories of a kind (브랜드PC and 일체형PC are both
-            # desktops); parts only within their own category (RAM is no SSD).
-            "category": f"part:{r['category__code']}"
-            if r["category__kind"] == CategoryKind.PART
-            else r["category__kind"],
-            "name": r["name"],
-        }
-        for r in rows
-    }
+    params["threshold_tenths"] = THRESHOLD_TENTHS
+    cur.execute(_WINDOW_INSERT.replace("{products}", products), params)
+    written = cur.rowcount
+    daily, params = subquery_sql(
+        DailyLowestPrice.objects.between(window["first_day"], end)
+        .order_by()
+        .values("product_id", "day", "price"),
+        "d",
+    )
+    # the index joins ~days × products rows: keep the hash and the aggregate in memory
+    cur.execute("SET LOCAL work_mem = '64MB'")
+    cur.execute(_INDEX_INSERT.replace("{daily}", daily), params)
+    return written
 
 
-def static_rows_for_names(
-    names: Mapping[str, tuple[str, str]], matcher: object | None
-) -> dict[str, dict[str, object]]:
-    """Spec features from Korean product names ({key: (name, kind)}): ``parse_specs`` plus the
-    PassMark ``matcher`` (None: scores unknown)."""
-    from catalog.specs import parse_specs
-
-    out = {}
-    for key, (name, kind) in names.items():
-        specs = parse_specs(name, kind=kind)
-        cpu = matcher.match("cpu", specs.cpu_model) if matcher and specs.cpu_model else None
-        gpu = matcher.match("gpu", specs.gpu_model) if matcher and specs.gpu_model else None
-        out[key] = {
-            "cpu_score": cpu.score if cpu else None,
-            "gpu_score": gpu.score if gpu else None,
-            "ram_gb": specs.ram_gb or specs.vram_gb,
-            "ssd_gb": specs.ssd_gb,
-            "hdd_gb": specs.hdd_gb,
-            "manufacturer": specs.brand,
-            "category": kind,
-        }
-    return out
+def _save_state(end: dt.date | None, days: int, started: float) -> None:
+    MarketRollup.objects.update_or_create(
+        pk=1,
+        defaults={
+            "end": end,
+            "days": days,
+            "refreshed_at": timezone.now(),
+            "seconds": time.perf_counter() - started,
+        },
+    )
 
 
-def build_panel(
-    series: Mapping[object, Mapping[dt.date, int]],
-    statics: Mapping[object, Mapping[str, object]],
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> tuple[PricePanel, StaticFeatures]:
-    panel = PricePanel.from_series(series, start=start, end=end)
-    static = StaticFeatures.from_rows([statics.get(key, {}) for key in panel.keys])
-    return panel, static
+# --------------------------------------------------------------------------- rollups
 
 
-# --------------------------------------------------------------------------- live forecaster
-
-
-@dataclass
-class ForecasterState:
-    """The per-process forecaster and how to find a product in it."""
-
-    forecaster: KnnForecaster | None
-    index: dict[int, int]
-    version: int
-    built_at: float
-    build_seconds: float
-    latest_day: dt.date | None
-    # product names of the panel, to name neighbours without a query per forecast
-    names: dict[int, str] = field(default_factory=dict)
-
-
-_state: ForecasterState | None = None
-_lock = threading.Lock()
-
-
-def _cache_version() -> int:
-    try:
-        return int(cache.get(VERSION_KEY) or 0)
-    except Exception:  # Redis down: keep serving the forecaster we have
-        logger.warning("trends: cache unavailable, using the in-memory forecaster as is")
-        return _state.version if _state else 0
-
-
-def invalidate_forecaster(**_: object) -> None:
-    """Make every process rebuild its forecaster on its next forecast (signal receiver)."""
-    try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, 1, timeout=None)
-    except Exception:
-        logger.warning("trends: could not bump the forecaster version", exc_info=True)
-    global _state
-    _state = None
-
-
-def build_forecaster(latest_day: dt.date | None = None) -> ForecasterState:
-    """Build the forecaster from the catalog's last ``PANEL_DAYS`` days of prices."""
+def rebuild_market_rollups(*, days: int = INDEX_DAYS) -> RollupReport:
+    """Recompute the rollups for the window of ``days`` ending on the catalog's newest price
+    day. Migrations that change what the rollups hold forget their state (0003, 0004), so that
+    this runs on the next refresh or dashboard read."""
     started = time.perf_counter()
-    version = _cache_version()
-    if latest_day is None:
-        latest_day = PriceSnapshot.objects.aggregate(day=Max("day"))["day"]
-    if latest_day is None:
-        return ForecasterState(None, {}, version, time.time(), 0.0, None)
-    start = latest_day - dt.timedelta(days=PANEL_DAYS)
-    series = daily_lowest_series(since=start, until=latest_day, kinds=PC_KINDS)
-    statics = static_rows_for_products(series)
-    panel, static = build_panel(series, statics, start=start, end=latest_day)
-    forecaster = KnnForecaster(panel, static, panel.width - 1)
-    seconds = time.perf_counter() - started
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        end = DailyLowestPrice.objects.latest_day()
+        written = _recompute_window(cur, end, days)
+        _save_state(end, days, started)
+    report = RollupReport(end, window_products=written, seconds=time.perf_counter() - started)
     logger.info(
-        "trends forecaster built: %s products, pool %s, %.2fs",
-        len(panel.keys),
-        len(forecaster.pool_rows),
-        seconds,
+        "trends rollups rebuilt: end %s, %s products (%s), %.2fs",
+        end,
+        written,
+        "·".join(MARKET_KINDS),
+        report.seconds,
     )
-    index = {key: row for row, key in enumerate(panel.keys)}
-    names = {pk: str(row["name"]) for pk, row in statics.items()}
-    return ForecasterState(forecaster, index, version, time.time(), seconds, latest_day, names)
+    return report
 
 
-def get_forecaster() -> ForecasterState:
-    """The current forecaster of this process, rebuilt when the catalog changed."""
-    global _state
-    version = _cache_version()
-    with _lock:
-        if _state is None or _state.version != version:
-            _state = build_forecaster()
-        return _state
+def refresh_market_rollups() -> RollupReport:
+    """The rollups after price writes: recomputed for the window length they were built with
+    (built for ``INDEX_DAYS`` when they never were)."""
+    state = MarketRollup.objects.filter(pk=1).first()
+    return rebuild_market_rollups(days=state.days if state else INDEX_DAYS)
 
 
-# --------------------------------------------------------------------------- product trend
+def ensure_market_rollups() -> MarketRollup:
+    """The rollups' state, building them first when they never were."""
+    state = MarketRollup.objects.filter(pk=1).first()
+    if state is None:
+        rebuild_market_rollups()
+        state = MarketRollup.objects.get(pk=1)
+    return state
 
 
-@dataclass
-class ProductTrend:
-    """What the product page and the API show for one product."""
+# --------------------------------------------------------------------------- backtest runs
 
-    product: Product
-    status: str  # "ok", "insufficient", "no_history", "not_pc"
-    message: str
-    history: PriceHistory
-    forecast: Forecast | None = None
-    neighbours: list[dict[str, object]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-    @property
-    def verdict(self) -> str:
-        return self.forecast.verdict if self.forecast else ""
-
-    @property
-    def verdict_label(self) -> str:
-        return VERDICT_LABELS.get(self.verdict, "")
-
-    @property
-    def direction_label(self) -> str:
-        return DIRECTION_LABELS.get(self.forecast.direction, "") if self.forecast else ""
-
-    @property
-    def forecast_points(self) -> list[tuple[dt.date, float]]:
-        if not self.forecast:
-            return []
-        f = self.forecast
-        return [(f.day, f.price)] + [
-            (f.day + dt.timedelta(days=i + 1), f.price * (1 + v))
-            for i, v in enumerate(f.trajectory)
-        ]
-
-    @property
-    def band_points(self) -> list[tuple[dt.date, float, float]]:
-        if not self.forecast:
-            return []
-        f = self.forecast
-        return [(f.day, f.price, f.price)] + [
-            (f.day + dt.timedelta(days=i + 1), f.price * (1 + lo), f.price * (1 + hi))
-            for i, (lo, hi) in enumerate(zip(f.low, f.high, strict=True))
-        ]
-
-    @property
-    def reason(self) -> str:
-        if not self.forecast:
-            return self.message
-        f = self.forecast
-        movers = ", ".join(
-            f"{'이 상품의 지난 10일' if n['self'] else n['name']} {format_percent(n['change'])}"
-            for n in self.neighbours[:3]
-        )
-        share = {"up": f.up_share, "down": f.down_share}.get(f.direction)
-        if share is not None:
-            word = "2% 넘게 올랐습니다" if f.direction == "up" else "2% 넘게 내렸습니다"
-            head = f"비슷한 상품 {len(f.neighbours)}개의 최근 10일 가격 흐름 중 {share:.0%}(가중)가 {word}"
-        else:
-            head = (
-                f"비슷한 상품 {len(f.neighbours)}개의 최근 10일 흐름 중 같은 쪽으로 2% 넘게 "
-                f"움직인 상품이 {AGREEMENT:.0%}에 못 미칩니다 "
-                f"(오름 {f.up_share:.0%}, 내림 {f.down_share:.0%}, 보합 {f.flat_share:.0%})"
-            )
-        return f"{head}. 가까운 상품: {movers}."
-
-
-def _history_notes(product_id: int, history: PriceHistory) -> list[str]:
-    """Gaps and disappeared variants in the recent history, said plainly."""
-    notes = []
-    points = history.points[-(LOOKBACK + HORIZON) :]
-    if len(points) >= 2:
-        span = (points[-1][0] - points[0][0]).days + 1
-        missing = span - len(points)
-        longest = max((b[0] - a[0]).days - 1 for a, b in zip(points, points[1:], strict=False))
-        if missing:
-            notes.append(
-                f"최근 {span}일 중 {missing}일은 가격 기록이 없습니다 (가장 긴 공백 {longest}일; "
-                f"{GAP_LIMIT}일까지의 공백은 직전 가격으로 이어서 계산합니다)."
-            )
-    if history.last_day:
-        since = history.last_day - dt.timedelta(days=HORIZON)
-        rows = (
-            PriceSnapshot.objects.for_product(product_id).since(since).values_list("day", "variant")
-        )
-        by_variant: dict[str, dt.date] = {}
-        for day, variant in rows:
-            by_variant[variant] = max(day, by_variant.get(variant, day))
-        gone = sorted(v for v, last in by_variant.items() if last < history.last_day and v)
-        for variant in gone:
-            notes.append(
-                f"'{variant}' 가격이 {by_variant[variant]} 이후 보이지 않습니다: 최저가는 남은 "
-                f"구분 기준이라 그만큼 달라질 수 있습니다."
-            )
-    return notes
-
-
-def product_trend(product: Product) -> ProductTrend:
-    """The forecast (or the honest reason there is none) for one product."""
-    history = load_price_history(product.pk, days=CHART_DAYS)
-    if not product.category.is_pc:
-        return ProductTrend(product, "not_pc", NOT_PC_MESSAGE, history)
-    if not history.points:
-        return ProductTrend(product, "no_history", "가격 기록이 없어 예측할 수 없습니다.", history)
-    notes = _history_notes(product.pk, history)
-    state = get_forecaster()
-    row = state.index.get(product.pk)
-    if state.forecaster is None or row is None:
-        return ProductTrend(
-            product,
-            "insufficient",
-            f"최근 {PANEL_DAYS}일 안에 가격 기록이 없어 예측하지 않습니다.",
-            history,
-            notes=notes,
-        )
-    forecaster = state.forecaster
-    ok, reason = forecaster.panel.history_status(row, forecaster.col)
-    if ok and not len(forecaster.pool_rows):
-        ok, reason = False, "비교할 상품의 10일 가격 흐름이 아직 없어 예측하지 않습니다."
-    if not ok:
-        return ProductTrend(product, "insufficient", reason, history, notes=notes)
-    forecast = forecaster.forecast(row)
-    names = state.names
-    neighbours = [
-        {
-            "product_id": n.key,
-            "name": names.get(n.key, str(n.key)),
-            "change": n.change,
-            "weight": n.weight,
-            "start": n.start,
-            "self": n.key == product.pk,
-        }
-        for n in forecast.neighbours
-    ]
-    if forecast.day != history.last_day:
-        notes.append(
-            f"이 상품의 마지막 가격은 {history.last_day}이고, 예측은 {forecast.day} 기준입니다."
-        )
-    return ProductTrend(
-        product, "ok", "", history, forecast=forecast, neighbours=neighbours, notes=notes
-    )
-
-
-def trend_chart_svg(trend: ProductTrend) -> str:
-    """Price history with the forecast (dashed) and the neighbours' 20–80 % spread (band)."""
-    from core.charts import Band, Series, line_chart_svg
-
-    extra, band = [], None
-    if trend.forecast:
-        extra = [
-            Series(
-                trend.forecast_points,
-                label="10일 예측",
-                css="forecast",
-                color="#f59e0b",
-                dashed=True,
-            )
-        ]
-        band = Band(trend.band_points, label="비슷한 상품 흐름 (20~80%)", color="#fcd34d")
-    return line_chart_svg(
-        trend.history.points,
-        title=f"{trend.product.name} 가격과 10일 예측",
-        label="일별 최저가",
-        extra=extra,
-        band=band,
-    )
-
-
-# --------------------------------------------------------------------------- backtests
-
-
-def panel_from_history_dirs(
-    directories: list[str | Path],
-    *,
-    kinds: Iterable[str] = (),
-    matcher: object | None = None,
-    start: dt.date | None = None,
-    pcodes: Iterable[str] | None = None,
-) -> tuple[PricePanel, StaticFeatures]:
-    """A panel straight from Danawa history CSV folders (no database)."""
-    from catalog.importers.price_history import read_daily_lowest
-
-    data = read_daily_lowest(list(directories))
-    wanted = set(kinds)
-    keep = set(pcodes) if pcodes is not None else None
-    selected = {
-        code: s
-        for code, s in data.items()
-        if HISTORY_KINDS.get(s.category_code)
-        and (not wanted or HISTORY_KINDS[s.category_code] in wanted)
-        and (keep is None or code in keep)
-    }
-    names = {code: (s.name, str(HISTORY_KINDS[s.category_code])) for code, s in selected.items()}
-    series = {code: s.prices for code, s in selected.items()}
-    return build_panel(series, static_rows_for_names(names, matcher), start=start)
-
-
-def panel_from_db(*, kinds: Iterable[str] = ()) -> tuple[PricePanel, StaticFeatures]:
-    """A panel of the catalog's whole price history (active products of ``kinds``, by default
-    every PC kind: no forecast is made for the other categories, so none is tested)."""
-    series = daily_lowest_series(kinds=list(kinds) or PC_KINDS)
-    return build_panel(series, static_rows_for_products(series))
+LATEST_BACKTEST_KEY = "trends:latest-backtest:v1"
 
 
 def record_backtest(
@@ -485,14 +207,26 @@ def record_backtest(
     return run
 
 
-def backtest(
-    panel: PricePanel,
-    static: StaticFeatures,
-    date_from: dt.date,
-    date_to: dt.date,
-    *,
-    step: int = 7,
-    progress: Callable[[int, int], None] | None = None,
-) -> BacktestResult:
-    """Run the walk-forward backtest (``trends.backtest.run_backtest``)."""
-    return run_backtest(panel, static, date_from, date_to, step=step, progress=progress)
+def cached_latest_backtest() -> BacktestRun | None:
+    """The latest backtest run through the Django cache (the product panel shows it on every
+    product page); ``record_backtest`` forgets it. A missing run is cached too, as 0."""
+    try:
+        run = cache.get(LATEST_BACKTEST_KEY)
+    except Exception:
+        logger.warning("trends: cache unavailable, reading the latest backtest")
+        return BacktestRun.objects.latest_run()
+    if run is None:
+        run = BacktestRun.objects.latest_run()
+        try:
+            cache.set(LATEST_BACKTEST_KEY, run or 0, 3600)
+        except Exception:
+            logger.warning("trends: could not cache the latest backtest", exc_info=True)
+    return run or None
+
+
+def forget_latest_backtest() -> None:
+    """Drop the cached latest backtest (a new run was stored)."""
+    try:
+        cache.delete(LATEST_BACKTEST_KEY)
+    except Exception:
+        logger.warning("trends: could not drop the cached latest backtest", exc_info=True)

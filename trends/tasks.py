@@ -17,11 +17,12 @@ DEBOUNCE_SECONDS = 60
 
 @shared_task(acks_late=True)
 def refresh_trends() -> dict:
-    """Rebuild the forecaster on next use, fold the recorded prices into the dashboard's rollups
-    (``trends.rollups.refresh_market_rollups``) and recompute the cached market dashboard."""
+    """Rebuild the forecaster on next use, recompute the dashboard's rollups from the catalog's
+    daily lowest prices (``trends.services.refresh_market_rollups``) and the cached market
+    dashboard."""
     from trends.dashboard import market_summary
-    from trends.rollups import refresh_market_rollups
-    from trends.services import invalidate_forecaster
+    from trends.forecaster import invalidate_forecaster
+    from trends.services import refresh_market_rollups
 
     cache.delete(PENDING_KEY)
     invalidate_forecaster()

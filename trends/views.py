@@ -6,19 +6,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
+from catalog.history import PriceHistory
 from catalog.models import Product
 from trends.dashboard import index_chart_svg, market_details, market_summary
-from trends.forecast import HORIZON
-from trends.querysets import cached_latest_backtest, latest_backtest
-from trends.services import VERDICT_RULE, product_trend, trend_chart_svg
+from trends.forecaster import VERDICT_RULE, product_trend, trend_chart_svg
+from trends.ml.forecast import HORIZON
+from trends.models import BacktestRun
+from trends.services import cached_latest_backtest
 
 PANEL_TEMPLATE = "trends/_product_panel.html"
 DASHBOARD_TEMPLATE = "trends/_dashboard.html"
 
 
-def panel_context(product: Product) -> dict[str, object]:
-    """Context of ``trends/_product_panel.html`` for one product."""
-    trend = product_trend(product)
+def panel_context(product: Product, history: PriceHistory | None = None) -> dict[str, object]:
+    """Context of ``trends/_product_panel.html`` for one product (``history``: its price
+    history, when the page has read it already)."""
+    trend = product_trend(product, history)
     return {
         "trend": trend,
         "horizon": HORIZON,
@@ -38,9 +41,11 @@ def dashboard_context() -> dict[str, object]:
     }
 
 
-def product_panel(request: HttpRequest, product: object) -> tuple[str, dict] | None:
-    """The product-page panel registered with ``catalog.panels``."""
-    return PANEL_TEMPLATE, panel_context(product)
+def product_panel(
+    request: HttpRequest, product: object, history: PriceHistory | None = None
+) -> tuple[str, dict] | None:
+    """The product-page panel registered with ``catalog.panels`` (with the page's history)."""
+    return PANEL_TEMPLATE, panel_context(product, history)
 
 
 def product_trend_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -58,7 +63,7 @@ def market(request: HttpRequest) -> HttpResponse:
         {
             **dashboard_context(),
             "details": market_details(),
-            "backtest": latest_backtest(),
+            "backtest": BacktestRun.objects.latest_run(),
             "verdict_rule": VERDICT_RULE,
             "full_page": True,
         },

@@ -258,8 +258,6 @@ def read_daily_lowest(directories: list[str | Path]) -> dict[str, HistorySeries]
     series = {
         pcode: HistorySeries(pcode, name, code, {}) for pcode, (name, code) in products.items()
     }
-    for (pcode, day, _variant), price in prices.best.items():
-        prices = series[pcode].prices
-        if day not in prices or price < prices[day]:
-            prices[day] = price
+    for (pcode, day), price in prices.daily_lowest().items():
+        series[pcode].prices[day] = price
     return series

@@ -1,10 +1,12 @@
-"""Daily prices: the one place that writes ``PriceSnapshot`` rows.
+"""Daily prices: the one place that writes ``PriceSnapshot`` and ``DailyLowestPrice`` rows.
 
 Every write — a crawl's handful of rows (``record_prices``), a history import's million
-(``copy_prices``, PostgreSQL COPY), a merge of duplicate products (``move_price_rows``) —
-validates prices with ``validate_price`` (through ``DailyPrices``), refreshes the products'
-denormalised current price with ``refresh_current_prices`` and announces the write with
-``prices_recorded`` after commit, the same way whatever brought the data in.
+(``copy_prices``, PostgreSQL COPY), a merge of duplicate products (``move_price_rows``), a
+removal (``delete_prices``) — validates prices with ``validate_price`` (through
+``DailyPrices``), keeps the daily lowest price of every (product, day) it touched in
+``DailyLowestPrice`` in the same transaction, refreshes the products' denormalised current
+price with ``refresh_current_prices`` and announces the write with ``prices_recorded`` after
+commit, the same way whatever brought the data in.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from catalog.models import PriceSnapshot, PriceSource, Product
+from catalog.models import DailyLowestPrice, PriceSnapshot, PriceSource, Product
 from catalog.signals import prices_recorded
 
 # Prices outside this range are refused as absurd (KRW). A desktop part under 1,000원 or a
@@ -98,6 +100,16 @@ class DailyPrices:
                 self.best[key] = price
         return True
 
+    def daily_lowest(self) -> dict[tuple[Hashable, dt.date], int]:
+        """{(product, day): the day's lowest price over its variants}: the rule
+        ``DailyLowestPrice`` keeps, for rows that are not in the database (yet)."""
+        out: dict[tuple[Hashable, dt.date], int] = {}
+        for (product, day, _variant), price in self.best.items():
+            old = out.get((product, day))
+            if old is None or price < old:
+                out[(product, day)] = price
+        return out
+
 
 def record_prices(
     rows: Iterable[PriceRow], *, source: str = PriceSource.CRAWL, overwrite: bool = True
@@ -117,6 +129,7 @@ def record_prices(
         return report
     product_ids = sorted({k[0] for k in best})
     with transaction.atomic(), connection.cursor() as cur:
+        _lock_products(cur, product_ids)
         pids, dys, vars_, prices_ = zip(
             *((k[0], k[1], k[2], v) for k, v in best.items()), strict=True
         )
@@ -152,6 +165,21 @@ def record_prices(
         report.inserted += inserted
         report.updated += updated
         report.unchanged += len(best) - inserted - updated
+        if inserted or updated:
+            # an overwrite may raise a price: the day's lowest is recomputed, not just lowered
+            keys = sorted({(k[0], k[1]) for k in best})
+            cur.execute(
+                """
+                INSERT INTO catalog_dailylowestprice (product_id, day, price)
+                SELECT s.product_id, s.day, min(s.price)
+                FROM unnest(%s::bigint[], %s::date[]) AS k(product_id, day)
+                JOIN catalog_pricesnapshot s ON s.product_id = k.product_id AND s.day = k.day
+                GROUP BY s.product_id, s.day ORDER BY s.product_id, s.day
+                ON CONFLICT (product_id, day) DO UPDATE SET price = EXCLUDED.price
+                WHERE catalog_dailylowestprice.price <> EXCLUDED.price
+                """,
+                [[k[0] for k in keys], [k[1] for k in keys]],
+            )
         _settle(product_ids, {k[1] for k in best}, report)
     return report
 
@@ -170,8 +198,11 @@ def copy_prices(
     ``created_product_ids`` (products created in the current transaction, which can have no
     rows yet) are COPYed straight into the table; the others go through a temporary table and
     ``INSERT ... ON CONFLICT DO NOTHING``, which is what makes a re-import write nothing.
-    Current prices are refreshed and ``prices_recorded`` is sent on commit as
-    ``record_prices`` does. The returned report carries ``prices``' refusals and merges.
+    The daily lowest prices follow: COPYed for the created products, lowered where a new
+    row is cheaper for the others (rows are only added here, never changed, so the day's
+    lowest can only fall). Current prices are refreshed and ``prices_recorded`` is sent on
+    commit as ``record_prices`` does. The returned report carries ``prices``' refusals and
+    merges.
     """
     report = PriceReport()
     report.add(prices.report)
@@ -198,7 +229,18 @@ def copy_prices(
                 for product_id, day, variant, price in fresh:
                     copy.write_row((product_id, day, variant, price, source, now))
             inserted += len(fresh)
+            lowest = sorted(
+                (product_ids[key], day, price)
+                for (key, day), price in prices.daily_lowest().items()
+                if product_ids[key] in fresh_ids
+            )
+            with raw.copy(
+                "COPY catalog_dailylowestprice (product_id, day, price) FROM STDIN"
+            ) as copy:
+                for row in lowest:
+                    copy.write_row(row)
         if known:
+            _lock_products(cur, sorted({row[0] for row in known}))
             cur.execute("DROP TABLE IF EXISTS _price_import")
             cur.execute(
                 "CREATE TEMP TABLE _price_import (product_id bigint, day date, variant text, price integer) "
@@ -211,14 +253,25 @@ def copy_prices(
                     copy.write_row(row)
             cur.execute(
                 """
-                INSERT INTO catalog_pricesnapshot (product_id, day, variant, price, source, recorded_at)
-                SELECT product_id, day, variant, price, %s, now() FROM _price_import
-                ORDER BY product_id, day, variant
-                ON CONFLICT (product_id, day, variant) DO NOTHING
+                WITH written AS (
+                    INSERT INTO catalog_pricesnapshot
+                        (product_id, day, variant, price, source, recorded_at)
+                    SELECT product_id, day, variant, price, %s, now() FROM _price_import
+                    ORDER BY product_id, day, variant
+                    ON CONFLICT (product_id, day, variant) DO NOTHING
+                    RETURNING product_id, day, price
+                ), lowest AS (
+                    INSERT INTO catalog_dailylowestprice (product_id, day, price)
+                    SELECT product_id, day, min(price) FROM written
+                    GROUP BY product_id, day ORDER BY product_id, day
+                    ON CONFLICT (product_id, day) DO UPDATE SET price = EXCLUDED.price
+                    WHERE catalog_dailylowestprice.price > EXCLUDED.price
+                )
+                SELECT count(*) FROM written
                 """,
                 [source],
             )
-            inserted += cur.rowcount
+            inserted += cur.fetchone()[0]
             cur.execute("DROP TABLE _price_import")
         report.inserted = inserted
         report.unchanged = len(prices.best) - inserted
@@ -230,6 +283,7 @@ def move_price_rows(keep_id: int, from_ids: list[int]) -> int:
     """Move the price rows of products ``from_ids`` to product ``keep_id`` (a day ``keep_id``
     already has is not overwritten) and delete what is left of theirs; returns rows moved."""
     with transaction.atomic(), connection.cursor() as cur:
+        _lock_products(cur, sorted({keep_id, *from_ids}))
         cur.execute(
             """
             INSERT INTO catalog_pricesnapshot (product_id, day, variant, price, source, recorded_at)
@@ -241,9 +295,68 @@ def move_price_rows(keep_id: int, from_ids: list[int]) -> int:
         )
         moved = cur.rowcount
         PriceSnapshot.objects.filter(product_id__in=from_ids).delete()
+        _refold_daily_lowest([keep_id, *from_ids])
         refresh_current_prices([keep_id])
     announce_prices_recorded([keep_id], [])
     return moved
+
+
+def delete_prices(product_ids: Iterable[int], *, days: Iterable[dt.date] | None = None) -> int:
+    """Remove the price rows of ``product_ids`` (on ``days`` only, when given), with their
+    daily lowest prices; returns the snapshot rows deleted. A product left without prices
+    keeps no current price."""
+    ids = sorted({int(pk) for pk in product_ids})
+    day_list = sorted(set(days)) if days is not None else None
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            _lock_products(cur, ids)
+        rows = PriceSnapshot.objects.filter(product_id__in=ids)
+        lowest = DailyLowestPrice.objects.filter(product_id__in=ids)
+        if day_list is not None:
+            rows, lowest = rows.filter(day__in=day_list), lowest.filter(day__in=day_list)
+        deleted, _ = rows.delete()
+        lowest.delete()
+        Product.objects.filter(pk__in=ids).exclude(
+            pk__in=DailyLowestPrice.objects.filter(product_id__in=ids).values("product_id")
+        ).update(current_price=None, current_price_day=None)
+        refresh_current_prices(ids)
+    if deleted:
+        announce_prices_recorded(ids, [d.isoformat() for d in day_list or []])
+    return deleted
+
+
+def _lock_products(cur: object, product_ids: list[int]) -> None:
+    """Lock the products' rows (in id order) for the rest of the transaction: two writes of the
+    same product's prices then run one after the other, so the day's lowest that each computes
+    from the snapshots sees the other's rows (the current-price refresh takes these locks at
+    the end anyway)."""
+    cur.execute(
+        "SELECT 1 FROM catalog_product WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [product_ids]
+    )
+
+
+def analyze_prices() -> None:
+    """Fresh planner statistics for the price tables after a bulk load (a benchmark's, a first
+    history import's), so that the next reads are planned for what is there now."""
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE catalog_pricesnapshot, catalog_dailylowestprice")
+
+
+def _refold_daily_lowest(product_ids: list[int]) -> None:
+    """Recompute every daily lowest price of ``product_ids`` from their snapshots (after rows
+    moved between products)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "DELETE FROM catalog_dailylowestprice WHERE product_id = ANY(%s)", [product_ids]
+        )
+        cur.execute(
+            """
+            INSERT INTO catalog_dailylowestprice (product_id, day, price)
+            SELECT product_id, day, min(price) FROM catalog_pricesnapshot
+            WHERE product_id = ANY(%s) GROUP BY product_id, day ORDER BY product_id, day
+            """,
+            [product_ids],
+        )
 
 
 def _settle(product_ids: list[int], days: Iterable[dt.date], report: PriceReport) -> None:
@@ -262,19 +375,20 @@ def announce_prices_recorded(product_ids: list[int], days: list[str]) -> None:
 
 
 def refresh_current_prices(product_ids: Iterable[int] | None = None) -> None:
-    """Recompute current_price (lowest price on the latest day), first_seen and last_seen."""
+    """Recompute current_price (the daily lowest of the latest day), first_seen and last_seen
+    from ``DailyLowestPrice``."""
     ids = list(product_ids) if product_ids is not None else None
-    where = "WHERE s.product_id = ANY(%(ids)s)" if ids is not None else ""
+    where = "WHERE d.product_id = ANY(%(ids)s)" if ids is not None else ""
     with connection.cursor() as cur:
         cur.execute(
             f"""
             WITH span AS (
-                SELECT s.product_id, min(s.day) AS first_day, max(s.day) AS last_day
-                FROM catalog_pricesnapshot s {where} GROUP BY s.product_id
+                SELECT d.product_id, min(d.day) AS first_day, max(d.day) AS last_day
+                FROM catalog_dailylowestprice d {where} GROUP BY d.product_id
             ), latest AS (
-                SELECT s.product_id, min(s.price) AS price
-                FROM catalog_pricesnapshot s JOIN span USING (product_id)
-                WHERE s.day = span.last_day GROUP BY s.product_id
+                SELECT d.product_id, d.price
+                FROM catalog_dailylowestprice d JOIN span USING (product_id)
+                WHERE d.day = span.last_day
             )
             UPDATE catalog_product p SET
                 current_price = latest.price,

@@ -7,9 +7,9 @@ import datetime as dt
 from rest_framework import serializers
 
 from trends.dashboard import MAX_DAYS
-from trends.forecast import HORIZON, format_percent
+from trends.forecaster import VERDICT_RULE
+from trends.ml.forecast import HORIZON, format_percent
 from trends.models import BacktestRun
-from trends.services import VERDICT_RULE
 
 
 class NeighbourSerializer(serializers.Serializer):

@@ -17,8 +17,8 @@ from trends.api.serializers import (
     ProductTrendSerializer,
 )
 from trends.dashboard import INDEX_DAYS, compute_market_summary, market_summary
-from trends.querysets import latest_backtest
-from trends.services import product_trend
+from trends.forecaster import product_trend
+from trends.models import BacktestRun
 
 
 @extend_schema(
@@ -60,7 +60,7 @@ def market_view(request: Request) -> Response:
 @extend_schema(summary="최근 백테스트 결과", responses=BacktestRunSerializer)
 @api_view(["GET"])
 def latest_backtest_view(request: Request) -> Response:
-    run = latest_backtest()
+    run = BacktestRun.objects.latest_run()
     if run is None:
         raise NotFound("아직 백테스트 결과가 없습니다 (manage.py backtest_trends).")
     return Response(BacktestRunSerializer(run).data)

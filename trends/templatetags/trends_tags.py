@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from trends.forecast import format_percent
+from trends.ml.forecast import format_percent
 
 register = template.Library()
 

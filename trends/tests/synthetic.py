@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from trends.forecast import PricePanel, StaticFeatures
+from trends.ml.forecast import PricePanel, StaticFeatures
 
 START = dt.date(2022, 1, 1)
 

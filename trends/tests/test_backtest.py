@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from trends.backtest import confusion, macro_f1, run_backtest
+from trends.ml.backtest import confusion, macro_f1, run_backtest
 from trends.models import BacktestRun
 from trends.tests.synthetic import START, cyclic_series, panel_and_static, trending_series
 

@@ -14,9 +14,9 @@ from django.test import Client
 
 from catalog.demo.service import seed_demo
 from catalog.models import Product
-from trends import services
+from trends import forecaster
 from trends.dashboard import CACHE_KEY
-from trends.forecast import format_percent
+from trends.ml.forecast import format_percent
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,8 @@ def _rule(shown: float) -> str:
 def test_every_demo_forecast_agrees_with_itself_on_the_page_and_in_the_api(
     client: Client,
 ) -> None:
-    cache.delete_many([CACHE_KEY, services.VERSION_KEY])
-    services._state = None
+    cache.delete_many([CACHE_KEY, forecaster.VERSION_KEY])
+    forecaster._state = None
     seed_demo(products=240, days=90, others_per_category=10, log=lambda _line: None)
     directions: Counter[str] = Counter()
     forecasts = 0

@@ -14,8 +14,8 @@ import pytest
 from catalog.demo.service import seed_demo
 from catalog.importers.price_history import read_daily_lowest
 from catalog.models import PC_KINDS
+from trends.adapters import daily_lowest_series
 from trends.price_stats import path_statistics
-from trends.services import daily_lowest_series
 
 # path_statistics of every CPU and graphics card history in ../shared/data/danawa/price_history
 # (2020-07..2022-12, 2,935 products, 905,597 day pairs, 844,983 ten-day windows)

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from trends.forecast import (
+from trends.ml.forecast import (
     HORIZON,
     VERDICTS,
     K,
@@ -116,7 +116,7 @@ def test_prices_after_the_forecast_day_do_not_change_the_forecast() -> None:
 
 
 def test_neighbours_come_from_the_products_own_category() -> None:
-    from trends.forecast import StaticFeatures
+    from trends.ml.forecast import StaticFeatures
 
     # Sofas look exactly like the desktop t0 on every feature; its fellow desktops do not.
     desktops = trending_series(products=20, daily=0.0)

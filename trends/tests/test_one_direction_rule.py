@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 
-from catalog.models import CategoryKind, PriceSnapshot, PriceSource
+from catalog.models import CategoryKind, PriceSource
+from catalog.services import PriceRow, record_prices
 from catalog.tests.factories import CategoryFactory, ProductFactory
 from trends.dashboard import CACHE_KEY, compute_market_summary
-from trends.forecast import direction_of, format_percent
+from trends.ml.forecast import direction_of, format_percent
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +35,12 @@ def edge_market() -> dict[str, object]:
     made = {}
     for name, latest in LATEST.items():
         product = ProductFactory(category=gpu, name=f"카드 {name}")
-        PriceSnapshot.objects.bulk_create(
-            PriceSnapshot(
-                product=product,
-                day=END - dt.timedelta(days=d),
-                price=latest if d == 0 else 1_000_000,
-                source=PriceSource.DEMO,
-            )
-            for d in range(30)
+        record_prices(
+            (
+                PriceRow(product.pk, END - dt.timedelta(days=d), latest if d == 0 else 1_000_000)
+                for d in range(30)
+            ),
+            source=PriceSource.DEMO,
         )
         made[name] = product
     return made

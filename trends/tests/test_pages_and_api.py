@@ -10,12 +10,13 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import include, path
 
-from catalog.models import CategoryKind, PriceSnapshot, PriceSource
+from catalog.models import CategoryKind, PriceSource
+from catalog.services import PriceRow, delete_prices, record_prices
 from catalog.signals import prices_recorded
 from catalog.tests.factories import CategoryFactory, GpuBenchmarkFactory, ProductFactory
-from trends import services
+from trends import forecaster, services
 from trends.dashboard import CACHE_KEY, compute_market_summary, market_summary
-from trends.querysets import LATEST_BACKTEST_KEY
+from trends.services import LATEST_BACKTEST_KEY
 from trends.tasks import PENDING_KEY, refresh_trends
 
 urlpatterns = [
@@ -30,26 +31,23 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 @pytest.fixture(autouse=True)
 def _fresh_state() -> None:
-    cache.delete_many([CACHE_KEY, services.VERSION_KEY, PENDING_KEY, LATEST_BACKTEST_KEY])
-    services._state = None
+    cache.delete_many([CACHE_KEY, forecaster.VERSION_KEY, PENDING_KEY, LATEST_BACKTEST_KEY])
+    forecaster._state = None
     yield
-    services._state = None
+    forecaster._state = None
 
 
 def add_prices(
     product: object, prices: list[int], *, end: dt.date = END, variant: str = ""
 ) -> None:
     start = end - dt.timedelta(days=len(prices) - 1)
-    PriceSnapshot.objects.bulk_create(
-        PriceSnapshot(
-            product=product,
-            day=start + dt.timedelta(days=i),
-            variant=variant,
-            price=price,
-            source=PriceSource.DEMO,
-        )
-        for i, price in enumerate(prices)
-        if price
+    record_prices(
+        (
+            PriceRow(product.pk, start + dt.timedelta(days=i), price, variant=variant)
+            for i, price in enumerate(prices)
+            if price
+        ),
+        source=PriceSource.DEMO,
     )
 
 
@@ -93,7 +91,7 @@ def test_the_cached_summary_is_reused_until_the_refresh_after_recorded_prices(
 ) -> None:
     monkeypatch.setattr("trends.tasks.refresh_trends.apply_async", lambda **kw: None)
     first = market_summary()
-    PriceSnapshot.objects.filter(product=market["riser"]).delete()
+    delete_prices([market["riser"].pk])
     prices_recorded.send(sender=None, product_ids=[market["riser"].pk], days=[])
     assert market_summary()["tracked"] == first["tracked"]
     assert refresh_trends()["tracked"] == first["tracked"] - 1
@@ -106,17 +104,17 @@ def test_an_empty_catalog_has_an_empty_dashboard() -> None:
 
 
 def test_a_falling_product_gets_a_wait_verdict_with_reason_and_chart(market: dict) -> None:
-    trend = services.product_trend(market["falling"][3])
+    trend = forecaster.product_trend(market["falling"][3])
     assert trend.status == "ok"
     assert trend.verdict == "wait"
     assert "내렸습니다" in trend.reason
-    svg = services.trend_chart_svg(trend)
+    svg = forecaster.trend_chart_svg(trend)
     assert "chart-line-forecast" in svg and "chart-band" in svg
 
 
 def test_products_without_or_with_too_little_history_say_so(market: dict) -> None:
-    assert services.product_trend(market["empty"]).status == "no_history"
-    short = services.product_trend(market["new"])
+    assert forecaster.product_trend(market["empty"]).status == "no_history"
+    short = forecaster.product_trend(market["new"])
     assert short.status == "insufficient"
     assert "너무 짧아" in short.message
 
@@ -124,8 +122,8 @@ def test_products_without_or_with_too_little_history_say_so(market: dict) -> Non
 def test_a_disappearing_variant_and_gaps_are_noted(market: dict) -> None:
     product = market["flat"][0]
     add_prices(product, [1_150_000] * 5, end=END - dt.timedelta(days=3), variant="벌크")
-    PriceSnapshot.objects.filter(product=product, day=END - dt.timedelta(days=20)).delete()
-    notes = " ".join(services.product_trend(product).notes)
+    delete_prices([product.pk], days=[END - dt.timedelta(days=20)])
+    notes = " ".join(forecaster.product_trend(product).notes)
     assert "'벌크' 가격이" in notes
     assert "가격 기록이 없습니다" in notes
 
@@ -147,7 +145,7 @@ def test_the_product_panel_needs_two_queries_once_the_forecaster_is_built(
     and the latest backtest comes from the cache."""
     from trends.views import panel_context
 
-    services.get_forecaster()
+    forecaster.get_forecaster()
     panel_context(market["flat"][0])
     with django_assert_max_num_queries(2):
         context = panel_context(market["falling"][0])
@@ -158,7 +156,7 @@ def test_the_product_panel_needs_two_queries_once_the_forecaster_is_built(
 
 
 def test_a_recorded_backtest_shows_on_the_panel_at_once(market: dict, client: Client) -> None:
-    from trends.backtest import run_backtest
+    from trends.ml.backtest import run_backtest
     from trends.tests.synthetic import START, panel_and_static, trending_series
 
     url = f"/catalog/products/{market['falling'][0].pk}/"
@@ -220,12 +218,12 @@ def test_recorded_prices_rebuild_the_forecaster_and_schedule_one_refresh(
 ) -> None:
     sent = []
     monkeypatch.setattr("trends.tasks.refresh_trends.apply_async", lambda **kw: sent.append(kw))
-    state = services.get_forecaster()
+    state = forecaster.get_forecaster()
     ids = [market["riser"].pk]
     prices_recorded.send(sender=None, product_ids=ids, days=[END.isoformat()])
     prices_recorded.send(sender=None, product_ids=ids, days=[END.isoformat()])
     assert len(sent) == 1  # debounced
-    assert services.get_forecaster() is not state
+    assert forecaster.get_forecaster() is not state
 
 
 def test_the_reason_names_similar_products_in_full(market: dict) -> None:
@@ -233,7 +231,7 @@ def test_the_reason_names_similar_products_in_full(market: dict) -> None:
     for product in market["falling"]:
         product.name = f"{long_name} #{product.pk}"
         product.save(update_fields=["name"])
-    trend = services.product_trend(market["falling"][0])
+    trend = forecaster.product_trend(market["falling"][0])
     named = [n for n in trend.neighbours[:3] if not n["self"]]
     assert named
     for n in named:
@@ -253,7 +251,7 @@ def test_the_panel_states_the_verdict_rule_and_prices_are_whole_won(
 def test_the_market_page_adds_what_the_home_page_does_not_have(
     market: dict, client: Client
 ) -> None:
-    from trends.backtest import run_backtest
+    from trends.ml.backtest import run_backtest
     from trends.tests.synthetic import START, panel_and_static, trending_series
 
     ram = CategoryFactory(code="112752", name="메모리", kind=CategoryKind.PART)
@@ -276,3 +274,24 @@ def test_the_market_page_adds_what_the_home_page_does_not_have(
     assert "판정 규칙" in html and "기다리세요" in html
     assert "예측 검증" in html and f"{result.n:,}건" in html
     assert "항상 보합" in html and "정밀도" in html
+
+
+def test_the_product_page_reads_the_price_history_once_for_itself_and_its_panels(
+    market: dict, client: Client
+) -> None:
+    """One read of the daily lowest prices and one of the variant rows, whatever panels show
+    them (the page's chart and table, the trend panel's chart and notes)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    product = market["flat"][0]
+    add_prices(product, [1_150_000] * 5, end=END - dt.timedelta(days=3), variant="벌크")
+    url = f"/catalog/products/{product.pk}/"
+    client.get(url)  # the forecaster is built once per process, not per page
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    html = page.content.decode()
+    assert "살까 말까" in html and "이후 보이지 않습니다" in html  # the notes read the rows
+    daily = [q for q in queries if "catalog_dailylowestprice" in q["sql"]]
+    variants = [q for q in queries if "catalog_pricesnapshot" in q["sql"]]
+    assert (len(daily), len(variants)) == (1, 1)

@@ -11,11 +11,12 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from catalog.models import CategoryKind, PriceSnapshot, PriceSource
+from catalog.models import CategoryKind, PriceSource
+from catalog.services import PriceRow, record_prices
 from catalog.tests.factories import CategoryFactory, ProductFactory
-from trends import services
+from trends import forecaster
 from trends.dashboard import CACHE_KEY, compute_market_summary
-from trends.querysets import LATEST_BACKTEST_KEY
+from trends.services import LATEST_BACKTEST_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -24,22 +25,20 @@ END = dt.date(2024, 3, 31)
 
 @pytest.fixture(autouse=True)
 def _fresh_state() -> None:
-    cache.delete_many([CACHE_KEY, services.VERSION_KEY, LATEST_BACKTEST_KEY])
-    services._state = None
+    cache.delete_many([CACHE_KEY, forecaster.VERSION_KEY, LATEST_BACKTEST_KEY])
+    forecaster._state = None
     yield
-    services._state = None
+    forecaster._state = None
 
 
 def _prices(product: object, prices: list[int]) -> None:
     start = END - dt.timedelta(days=len(prices) - 1)
-    PriceSnapshot.objects.bulk_create(
-        PriceSnapshot(
-            product=product,
-            day=start + dt.timedelta(days=i),
-            price=price,
-            source=PriceSource.DEMO,
-        )
-        for i, price in enumerate(prices)
+    record_prices(
+        (
+            PriceRow(product.pk, start + dt.timedelta(days=i), price)
+            for i, price in enumerate(prices)
+        ),
+        source=PriceSource.DEMO,
     )
 
 
@@ -65,7 +64,7 @@ def mixed() -> dict[str, list]:
 
 
 def test_a_sofa_gets_no_forecast_and_the_reason(mixed: dict) -> None:
-    trend = services.product_trend(mixed["sofa"][0])
+    trend = forecaster.product_trend(mixed["sofa"][0])
     assert trend.status == "not_pc"
     assert trend.forecast is None and trend.verdict == ""
     assert "예측을 하지 않습니다" in trend.message
@@ -73,10 +72,10 @@ def test_a_sofa_gets_no_forecast_and_the_reason(mixed: dict) -> None:
 
 
 def test_the_forecaster_holds_pc_products_only(mixed: dict) -> None:
-    state = services.get_forecaster()
+    state = forecaster.get_forecaster()
     assert {p.pk for p in mixed["gpu"] + mixed["ram"]} <= set(state.index)
     assert not {p.pk for p in mixed["sofa"]} & set(state.index)
-    ram = services.product_trend(mixed["ram"][0])
+    ram = forecaster.product_trend(mixed["ram"][0])
     assert ram.status == "ok"
     assert all(n["product_id"] in {p.pk for p in mixed["ram"]} for n in ram.neighbours)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from catalog.benchmarks import BenchmarkMatcher
-from trends.backtest import run_backtest
-from trends.services import panel_from_history_dirs
+from trends.adapters import panel_from_history_dirs
+from trends.ml.backtest import run_backtest
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
-"""The dashboard's rollups: the summary read from them equals the direct SQL over the price
-table, and folding new prices in incrementally leaves the same rollups as a full rebuild."""
+"""The dashboard's rollups: the summary read from them equals the direct computation over the
+catalog's daily lowest prices, and a refresh after new prices leaves the same rollups as a full
+rebuild."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from catalog.models import CategoryKind, PriceSnapshot, PriceSource, Product
+from catalog.models import CategoryKind, DailyLowestPrice, PriceSource, Product
 from catalog.services import PriceRow, merge_products, record_prices
 from catalog.tests.factories import CategoryFactory, ProductFactory
 from trends.dashboard import CACHE_KEY, compute_market_summary
-from trends.models import DailyLowest, MarketIndexDay, MarketRollup, PendingPrices, ProductWindow
-from trends.rollups import INDEX_DAYS, rebuild_market_rollups, refresh_market_rollups
+from trends.models import MarketIndexDay, MarketRollup, ProductWindow
+from trends.services import INDEX_DAYS, rebuild_market_rollups, refresh_market_rollups
 from trends.tasks import PENDING_KEY
 
 pytestmark = pytest.mark.django_db
@@ -46,16 +47,10 @@ def _random_market(products: int = 60, days: int = 100, seed: int = 3) -> list[P
             if rng.random() < 0.08:
                 continue
             day = END - dt.timedelta(days=days - 1 - d)
-            rows.append(PriceSnapshot(product=product, day=day, price=round(price)))
+            rows.append(PriceRow(product.pk, day, round(price)))
             if rng.random() < 0.3:
-                rows.append(
-                    PriceSnapshot(
-                        product=product, day=day, variant="벌크", price=round(price * 0.98)
-                    )
-                )
-    for row in rows:
-        row.source = PriceSource.DEMO
-    PriceSnapshot.objects.bulk_create(rows)
+                rows.append(PriceRow(product.pk, day, round(price * 0.98), variant="벌크"))
+    record_prices(rows, source=PriceSource.DEMO)
     Product.objects.filter(pk=made[3].pk).update(is_active=False)
     return made
 
@@ -83,7 +78,7 @@ def _assert_same_summary(got: dict, want: dict) -> None:
 
 def _rollup_tables() -> dict[str, object]:
     return {
-        "daily": sorted(DailyLowest.objects.values_list("product_id", "day", "price")),
+        "daily": sorted(DailyLowestPrice.objects.values_list("product_id", "day", "price")),
         "window": sorted(
             ProductWindow.objects.values_list(
                 "product_id", "first_price", "price", "base_price", "direction", "band"
@@ -134,7 +129,7 @@ def test_other_windows_are_computed_from_the_prices() -> None:
         _assert_same_summary(summary, compute_market_summary(end, days, direct=True))
 
 
-def test_an_incremental_refresh_after_new_prices_equals_a_full_rebuild(
+def test_a_refresh_after_new_prices_equals_a_full_rebuild(
     django_capture_on_commit_callbacks,
 ) -> None:
     made = _random_market()
@@ -149,26 +144,28 @@ def test_an_incremental_refresh_after_new_prices_equals_a_full_rebuild(
         PriceRow(made[11].pk, END, 99_000, variant="벌크"),
         PriceRow(made[12].pk, END - dt.timedelta(days=400), 500_000),
     ]
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         record_prices(new_rows[: len(new_rows) // 2])
         record_prices(new_rows[len(new_rows) // 2 :])
-    assert PendingPrices.objects.count() == 2  # noted on commit by the signal receiver
+    assert len(callbacks) == 2  # each write announced on commit, which schedules the refresh
 
     report = refresh_market_rollups()
-    assert report.end == next_day and report.full  # the window moved: all products
-    assert not PendingPrices.objects.exists()
+    assert report.end == next_day and report.full  # the window moved with the newest day
     _assert_same_summary(compute_market_summary(), compute_market_summary(direct=True))
 
-    # the same day again, re-crawled: only the touched products are recomputed
+    # the same day again, re-crawled: the daily lowest follows in the write itself, the
+    # refresh reads it
     with django_capture_on_commit_callbacks(execute=True):
         record_prices([PriceRow(made[20].pk, next_day, 77_000)])
     report = refresh_market_rollups()
-    assert not report.full and report.window_products == 1
-    incremental = _rollup_tables()
-    assert (made[20].pk, next_day, 77_000) in incremental["daily"]
+    assert report.end == next_day
+    refreshed = _rollup_tables()
+    assert (made[20].pk, next_day, 77_000) in refreshed["daily"]
+    window = ProductWindow.objects.get(product_id=made[20].pk)
+    assert window.price == 77_000
 
     rebuild_market_rollups()
-    _assert_same_tables(incremental, _rollup_tables())
+    _assert_same_tables(refreshed, _rollup_tables())
 
 
 def test_a_refresh_after_a_merge_drops_the_duplicates_prices(
@@ -190,9 +187,10 @@ def test_a_refresh_with_nothing_pending_changes_nothing() -> None:
     _random_market(products=10)
     rebuild_market_rollups()
     before = _rollup_tables()
-    report = refresh_market_rollups()
-    assert report.window_products == 0
+    before_state = MarketRollup.objects.values_list("end", "days").get()
+    refresh_market_rollups()
     _assert_same_tables(_rollup_tables(), before)
+    assert MarketRollup.objects.values_list("end", "days").get() == before_state
 
 
 def test_an_empty_catalog_builds_empty_rollups() -> None:
@@ -206,7 +204,7 @@ def test_the_command_rebuilds_the_rollups(capsys: pytest.CaptureFixture) -> None
     call_command("rebuild_market_rollups")
     out = capsys.readouterr().out
     assert "전체 재생성: 기준일 2024-06-30" in out
-    assert DailyLowest.objects.exists()
+    assert ProductWindow.objects.exists() and MarketIndexDay.objects.exists()
 
 
 def test_a_sofa_on_sale_is_not_in_the_pc_market_while_a_desktop_is(
@@ -220,11 +218,9 @@ def test_a_sofa_on_sale_is_not_in_the_pc_market_while_a_desktop_is(
     rows = []
     for d in range(30):
         day = END - dt.timedelta(days=29 - d)
-        rows.append(PriceSnapshot(product=desktop, day=day, price=1_000_000 - 5_000 * d))
-        rows.append(PriceSnapshot(product=sofa, day=day, price=900_000 if d < 20 else 400_000))
-    for row in rows:
-        row.source = PriceSource.DEMO
-    PriceSnapshot.objects.bulk_create(rows)
+        rows.append(PriceRow(desktop.pk, day, 1_000_000 - 5_000 * d))
+        rows.append(PriceRow(sofa.pk, day, 900_000 if d < 20 else 400_000))
+    record_prices(rows, source=PriceSource.DEMO)
 
     rebuild_market_rollups()
     assert list(ProductWindow.objects.values_list("product_id", flat=True)) == [desktop.pk]

@@ -1,7 +1,7 @@
 """``manage.py backtest_trends``: the walk-forward backtest of the 10-day forecaster.
 
 Reads the catalog's price history, or Danawa history CSV folders with ``--history-dir``
-(repeatable). Decisions and the saving are defined in ``trends.backtest``. The last line is
+(repeatable). Decisions and the saving are defined in ``trends.ml.backtest``. The last line is
 ``accuracy=… macro_f1=… always_flat=… momentum=… saving_pct=… n=…``.
 """
 
@@ -13,7 +13,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.models import PC_KINDS
-from trends import services
+from trends import adapters, services
+from trends.ml.backtest import run_backtest
 
 # forecasts are made for PC categories only, so only they are tested
 KINDS = tuple(str(kind) for kind in PC_KINDS)
@@ -64,10 +65,10 @@ class Command(BaseCommand):
                 raise CommandError(f"폴더가 없습니다: {d}")
         if dirs:
             matcher = self._matcher(options.get("passmark_dir"))
-            panel, static = services.panel_from_history_dirs(dirs, kinds=kinds, matcher=matcher)
+            panel, static = adapters.panel_from_history_dirs(dirs, kinds=kinds, matcher=matcher)
             source = ",".join(str(d) for d in dirs)
         else:
-            panel, static = services.panel_from_db(kinds=kinds)
+            panel, static = adapters.panel_from_db(kinds=kinds)
             source = "db"
         if not panel.keys:
             raise CommandError("가격 이력이 없습니다 (상품 0개)")
@@ -81,7 +82,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"가격 이력 {len(panel.keys)}개 상품, {panel.start} ~ {panel.end} ({source})"
         )
-        result = services.backtest(panel, static, date_from, date_to, step=step)
+        result = run_backtest(panel, static, date_from, date_to, step=step)
         if not options["no_save"]:
             services.record_backtest(result, source=source, kinds=kinds)
         for line in result.report_lines():

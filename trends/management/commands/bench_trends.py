@@ -4,10 +4,12 @@ The data is generated into a throwaway database (``test_pcadvisor_trends_bench``
 created with Django's test-database machinery and dropped at the end): the dev database is never
 touched. Prints p50/p95 of a single forecast (the in-memory KNN alone, and the whole
 ``product_trend`` a page or the API calls, with its history queries); the uncached market
-summary (read from the rollups, median and p95) against the direct SQL over the price table,
-checking they agree; the full rollup rebuild; and the incremental rollup refresh after one more
-day of prices for every product (written as a crawl would, then noted as the
-``prices_recorded`` receiver does).
+summary (read from the rollups, median and p95) against the direct computation over the daily
+lowest prices, checking they agree; the full rollup rebuild; and the rollup refresh after one more day of
+prices for every product. Prices are written through the catalog's price services
+(``copy_prices`` for the 90 days, ``record_prices`` for the extra day, as a crawl writes it);
+their ``prices_recorded`` receivers are muted for the run, so that no refresh or estimate is
+queued for the throwaway rows.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import datetime as dt
 import random
 import statistics
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
@@ -53,13 +57,15 @@ class Command(BaseCommand):
             f"임시 DB {name} 생성 + 마이그레이션 {time.perf_counter() - started:.1f}초"
         )
         try:
-            self._bench(int(options["products"]), int(options["days"]), int(options["samples"]))
+            with _muted_price_receivers():
+                self._bench(int(options["products"]), int(options["days"]), int(options["samples"]))
         finally:
             if not options["keep"]:
                 connection.creation.destroy_test_db(old_name, verbosity=0)
                 self.stdout.write(f"임시 DB {name} 삭제")
 
     def _generate(self, products: int, days: int) -> dt.date:
+        from catalog import services
         from catalog.danawa.categories import BRAND_PC, CATEGORIES, CPU, GPU
         from catalog.models import (
             Category,
@@ -67,6 +73,8 @@ class Command(BaseCommand):
             CpuBenchmark,
             GpuBenchmark,
             Manufacturer,
+            PriceSnapshot,
+            PriceSource,
             Product,
         )
 
@@ -110,28 +118,24 @@ class Command(BaseCommand):
             )
         created = Product.objects.bulk_create(rows, batch_size=2000)
         end = dt.date(2024, 6, 30)
-        with connection.cursor() as cur:
-            raw = cur.cursor
-            with raw.copy(
-                "COPY catalog_pricesnapshot (product_id, day, variant, price, source, recorded_at) "
-                "FROM STDIN"
-            ) as copy:
-                now = dt.datetime.now(dt.UTC)
-                for product in created:
-                    price = rng.uniform(80_000, 4_500_000)
-                    for d in range(days):
-                        if rng.random() < 0.05:  # a missed day
-                            continue
-                        price *= 1 + rng.choice([0, 0, 0, 0, -0.02, 0.015, -0.05, 0.04])
-                        day = end - dt.timedelta(days=days - 1 - d)
-                        copy.write_row((product.pk, day, "", max(1000, round(price)), "demo", now))
-                        if rng.random() < 0.3:
-                            copy.write_row(
-                                (product.pk, day, "벌크", round(price * 1.03), "demo", now)
-                            )
-            cur.execute("VACUUM ANALYZE catalog_pricesnapshot")
-            cur.execute("SELECT count(*) FROM catalog_pricesnapshot")
-            count = cur.fetchone()[0]
+        prices = services.DailyPrices()
+        for product in created:
+            price = rng.uniform(80_000, 4_500_000)
+            for d in range(days):
+                if rng.random() < 0.05:  # a missed day
+                    continue
+                price *= 1 + rng.choice([0, 0, 0, 0, -0.02, 0.015, -0.05, 0.04])
+                day = end - dt.timedelta(days=days - 1 - d)
+                prices.add(product.pk, day, "", max(1000, round(price)))
+                if rng.random() < 0.3:
+                    prices.add(product.pk, day, "벌크", round(price * 1.03))
+        # the history import's bulk path: COPY, the daily lowest prices, current prices
+        ids = [product.pk for product in created]
+        services.copy_prices(
+            prices, {pk: pk for pk in ids}, created_product_ids=ids, source=PriceSource.DEMO
+        )
+        services.analyze_prices()
+        count = PriceSnapshot.objects.count()
         self.stdout.write(
             f"데이터 생성: 상품 {products:,}개, 가격 행 {count:,}개 ({days}일), "
             f"{time.perf_counter() - started:.1f}초"
@@ -140,12 +144,12 @@ class Command(BaseCommand):
 
     def _bench(self, products: int, days: int, samples: int) -> None:
         from catalog.models import Product
-        from trends import services
+        from trends import forecaster as live
 
         self._generate(products, days)
         started = time.perf_counter()
-        state = services.build_forecaster()
-        services._state = state  # serve product_trend from this state, not a rebuild
+        state = live.build_forecaster()
+        live._state = state  # serve product_trend from this state, not a rebuild
         self.stdout.write(
             f"예측기 생성: 상품 {len(state.index):,}개, 이웃 후보 "
             f"{len(state.forecaster.pool_rows):,}개, {time.perf_counter() - started:.2f}초"
@@ -161,7 +165,7 @@ class Command(BaseCommand):
         products_by_id = Product.objects.with_related().in_bulk(ids)
         for pk in ids:
             t = time.perf_counter()
-            services.product_trend(products_by_id[pk])
+            live.product_trend(products_by_id[pk])
             whole.append((time.perf_counter() - t) * 1000)
         self.stdout.write(
             f"예측 1건 (KNN만, {len(knn)}회): p50 {_pct(knn, 0.5):.2f} ms, "
@@ -172,16 +176,13 @@ class Command(BaseCommand):
             f"p50 {_pct(whole, 0.5):.2f} ms, p95 {_pct(whole, 0.95):.2f} ms"
         )
         self._bench_dashboard()
-        services._state = None
+        live._state = None
 
     def _bench_dashboard(self) -> None:
-        from catalog.models import Product
+        from catalog import services
+        from catalog.models import PriceSnapshot, PriceSource
         from trends.dashboard import compute_market_summary
-        from trends.rollups import (
-            note_recorded_prices,
-            rebuild_market_rollups,
-            refresh_market_rollups,
-        )
+        from trends.services import rebuild_market_rollups, refresh_market_rollups
 
         t = time.perf_counter()
         direct = compute_market_summary(direct=True)
@@ -195,7 +196,7 @@ class Command(BaseCommand):
         summary = compute_market_summary()
         same = _same_summary(summary, direct)
         self.stdout.write(
-            f"시장 요약 직접 계산 (가격 테이블, 1회): {direct_ms:.0f} ms · 집계 테이블과 "
+            f"시장 요약 직접 계산 (일별 최저가, 1회): {direct_ms:.0f} ms · 집계 테이블과 "
             f"{'일치' if same else '불일치!'}"
         )
         self.stdout.write(
@@ -207,26 +208,22 @@ class Command(BaseCommand):
         # one more day of prices for every product, as the daily crawl writes them
         end = summary["end"]
         day = end + dt.timedelta(days=1)
-        ids = list(Product.objects.values_list("pk", flat=True))
-        now = dt.datetime.now(dt.UTC)
-        with connection.cursor() as cur:
-            cur.execute(
-                """
-                INSERT INTO catalog_pricesnapshot
-                    (product_id, day, variant, price, source, recorded_at)
-                SELECT product_id, %s, '', round(price * (1 + (random() - 0.5) / 10)), 'demo', %s
-                FROM catalog_pricesnapshot WHERE day = %s AND variant = ''
-                """,
-                [day, now, end],
-            )
-        note_recorded_prices(product_ids=ids, days=[day.isoformat()])
+        rng = random.Random(13)
+        latest = PriceSnapshot.objects.filter(day=end, variant="").values_list(
+            "product_id", "price"
+        )
+        rows = [
+            services.PriceRow(pk, day, round(price * (1 + (rng.random() - 0.5) / 10)))
+            for pk, price in latest
+        ]
+        services.record_prices(rows, source=PriceSource.DEMO)
         t = time.perf_counter()
-        report = refresh_market_rollups()
+        refresh_market_rollups()
         refresh_ms = (time.perf_counter() - t) * 1000
         runs = self._time_summary(compute_market_summary, 30)
         same = _same_summary(compute_market_summary(), compute_market_summary(direct=True))
         self.stdout.write(
-            f"하루치 새 가격({day}, 상품 {len(ids):,}개) 증분 갱신: {refresh_ms:.0f} ms · "
+            f"하루치 새 가격({day}, 상품 {len(rows):,}개) 뒤 갱신: {refresh_ms:.0f} ms · "
             f"이후 요약 중앙값 {statistics.median(runs):.1f} ms, p95 {_pct(runs, 0.95):.1f} ms · "
             f"직접 계산과 {'일치' if same else '불일치!'}"
         )
@@ -239,6 +236,23 @@ class Command(BaseCommand):
             fn()
             runs.append((time.perf_counter() - t) * 1000)
         return runs
+
+
+@contextmanager
+def _muted_price_receivers() -> Iterator[None]:
+    """``prices_recorded`` with no receivers while the bench writes its throwaway prices."""
+    from catalog.signals import prices_recorded
+
+    with prices_recorded.lock:
+        saved = prices_recorded.receivers
+        prices_recorded.receivers = []
+        prices_recorded.sender_receivers_cache.clear()
+    try:
+        yield
+    finally:
+        with prices_recorded.lock:
+            prices_recorded.receivers = saved
+            prices_recorded.sender_receivers_cache.clear()
 
 
 def _same_summary(a: dict, b: dict, tol: float = 1e-9) -> bool:

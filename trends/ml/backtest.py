@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from trends.forecast import (
+from trends.ml.forecast import (
     HORIZON,
     KnnForecaster,
     PricePanel,

@@ -1,6 +1,6 @@
 """The 10-day price forecaster: K nearest neighbours over similar products' real price paths.
 
-Pure numpy, no database: ``trends.services`` feeds it from the catalog, the backtest from the
+Pure numpy, no database: ``trends.adapters`` feed it from the catalog, the backtest from the
 history CSV folders. Shapes and rules:
 
 * A :class:`PricePanel` holds the daily lowest prices of ``n`` products over ``T`` consecutive
@@ -81,7 +81,7 @@ def percent_tenths(change: float) -> int:
     """A relative change in tenths of a percent, as every page shows it (0.0205 → 21, i.e.
     "+2.1%"): rounded half away from zero, after dropping float noise below 1e-13, so that a
     ratio of two whole-won prices rounds exactly as its true value does (the dashboard's SQL,
-    ``trends.querysets.TENTHS_SQL``, rounds the same ratio in integers)."""
+    ``trends.market.tenths_sql``, rounds the same ratio in integers)."""
     exact = Decimal(float(change)).quantize(Decimal("1e-13"), rounding=ROUND_HALF_EVEN)
     return int((exact * 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
