@@ -45,10 +45,21 @@ class BackboneInfo:
         return f"{self.name}-{'pretrained' if self.pretrained else 'random'}"
 
 
-def model_dir() -> Path:
-    from django.conf import settings
+# Where weights and the feature cache live: set by the app (``pricing.apps``, from
+# ``settings.MODEL_DIR``) through ``configure``, so that this package imports no Django.
+_model_dir: Path | None = None
 
-    return Path(settings.MODEL_DIR)
+
+def configure(model_dir: str | Path) -> None:
+    """Use ``model_dir`` for backbone weights and cached image features."""
+    global _model_dir
+    _model_dir = Path(model_dir)
+
+
+def model_dir() -> Path:
+    if _model_dir is None:
+        raise RuntimeError("pricing.ml.backbone.configure(model_dir) has not been called")
+    return _model_dir
 
 
 def weights_path(name: str) -> Path:

@@ -2,9 +2,9 @@
 
 A :class:`SpecRecord` is what the models know about one product (or one typed-in configuration):
 parsed specs, matched PassMark scores, manufacturer, image hash and price. Records come from the
-catalog (``records_from_products``) or from a product CSV in the ``import_products`` format
-(``records_from_csv``), parsed with the catalog's own ``parse_specs`` and ``BenchmarkMatcher``
-without writing anything to the database.
+catalog (``records_from_products``, duck-typed on ``catalog.Product``) or from a product CSV
+(``pricing.csv_records``, the adapter beside this package that parses it with the catalog's own
+rules). Nothing here imports Django or the catalog.
 
 :class:`SpecEncoder` turns records into a float matrix. It is fitted on training rows only and
 serialises to plain lists/strings, so it travels inside a ``weights_only`` torch artifact.
@@ -13,7 +13,6 @@ Columns are grouped (CPU, GPU, RAM, ...) so that explanations can ablate one gro
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import math
@@ -21,7 +20,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -436,94 +434,6 @@ def record_from_product(product: object) -> SpecRecord:
 
 def records_from_products(queryset: Iterable[object]) -> list[SpecRecord]:
     return [record_from_product(p) for p in queryset]
-
-
-class CsvRecordError(ValueError):
-    """The CSV as a whole cannot be read for evaluation."""
-
-
-def records_from_csv(path: str | Path, matcher: object) -> tuple[list[SpecRecord], list[str]]:
-    """Records from a product CSV (``import_products`` format) without touching the catalog.
-
-    Rows are validated with the importer's own helpers; bad rows are reported, not raised.
-    Returns (records, row errors).
-    """
-    from catalog.importers.products import REQUIRED_COLUMNS, RowError, parse_price
-    from catalog.services import KIND_CATEGORY_CODES, KNOWN_CATEGORIES, canonical_manufacturer
-    from catalog.specs import parse_specs
-
-    csv_path = Path(path)
-    if not csv_path.is_file():
-        raise CsvRecordError(f"파일이 없습니다: {csv_path}")
-    try:
-        text = csv_path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CsvRecordError("파일이 UTF-8이 아닙니다") from exc
-    reader = csv.DictReader(text.splitlines())
-    columns = {c.strip().lower() for c in (reader.fieldnames or []) if c}
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise CsvRecordError(f"필수 열이 없습니다: {', '.join(missing)}")
-    records: list[SpecRecord] = []
-    errors: list[str] = []
-    for index, raw in enumerate(reader):
-        line = index + 2
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-        if not any(row.values()):
-            continue
-        name = " ".join(row.get("name", "").split())
-        if not name:
-            errors.append(f"{line}행: 상품명(name)이 비어 있습니다")
-            continue
-        try:
-            price = parse_price(row.get("price", ""))
-        except RowError as exc:
-            errors.append(f"{line}행: {exc}")
-            continue
-        category = row.get("category", "").strip()
-        kind = category.lower() if category.lower() in KIND_CATEGORY_CODES else "other"
-        for _code, (label, label_kind) in KNOWN_CATEGORIES.items():
-            if category == label:
-                kind = str(label_kind)
-        parsed = parse_specs(name, row.get("specs", ""), {}, kind=kind)
-        manufacturer = canonical_manufacturer(row.get("manufacturer", "") or parsed.brand)
-        image_path, image_sha = "", ""
-        if row.get("image"):
-            candidate = Path(row["image"])
-            if not candidate.is_absolute():
-                candidate = csv_path.parent / candidate
-            if candidate.is_file():
-                image_path = str(candidate)
-                image_sha = hashlib.sha256(candidate.read_bytes()).hexdigest()
-            else:
-                errors.append(
-                    f"{line}행: 이미지 파일이 없습니다 (이미지 없이 사용): {row['image']}"
-                )
-        cpu = matcher.match("cpu", parsed.cpu_model) if parsed.cpu_model else None
-        gpu = matcher.match("gpu", parsed.gpu_model) if parsed.gpu_model else None
-        records.append(
-            SpecRecord(
-                key=row.get("pcode") or f"row{line}",
-                name=name,
-                kind=kind,
-                manufacturer=manufacturer,
-                cpu_model=parsed.cpu_model,
-                gpu_model=parsed.gpu_model,
-                cpu_score=float(cpu.score) if cpu else None,
-                gpu_score=float(gpu.score) if gpu and not parsed.integrated_gpu else None,
-                ram_gb=parsed.ram_gb,
-                ssd_gb=parsed.ssd_gb,
-                hdd_gb=parsed.hdd_gb,
-                vram_gb=parsed.vram_gb,
-                os=parsed.os,
-                form_factor=parsed.form_factor,
-                integrated_gpu=parsed.integrated_gpu,
-                image_sha256=image_sha,
-                image_path=image_path,
-                price=price,
-            )
-        )
-    return records, errors
 
 
 def weight_band(price: float) -> str:

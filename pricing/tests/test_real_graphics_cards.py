@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pricing.csv_records import records_from_csv
+from pricing.gpu_snapshot import gpu_snapshot_rows, passmark_matcher, write_product_csv
 from pricing.ml.evaluation import cross_validate
-from pricing.ml.features import records_from_csv
-from pricing.ml.gpu_snapshot import gpu_snapshot_rows, passmark_matcher, write_product_csv
 from pricing.tests.helpers import tiny_config
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pricing.csv_records import CsvRecordError, records_from_csv
 from pricing.ml.ensemble import TrainConfig, TrainingError
 from pricing.ml.evaluation import EvaluationReport, cross_validate
-from pricing.ml.features import WEIGHT_BAND_LABELS, WEIGHT_BANDS, CsvRecordError, records_from_csv
+from pricing.ml.features import WEIGHT_BAND_LABELS, WEIGHT_BANDS
 
 METHOD_LABELS = {
     "ensemble": "앙상블",
@@ -81,7 +82,7 @@ class Command(BaseCommand):
     def load(self, options: dict) -> list:
         if options["csv"]:
             if options["passmark"]:
-                from pricing.ml.gpu_snapshot import SnapshotError, passmark_matcher
+                from pricing.gpu_snapshot import SnapshotError, passmark_matcher
 
                 try:
                     matcher = passmark_matcher(options["passmark"])

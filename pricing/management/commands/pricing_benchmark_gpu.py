@@ -14,16 +14,16 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pricing.management.commands.evaluate_pricing import write_report
-from pricing.ml.ensemble import TrainConfig, TrainingError
-from pricing.ml.evaluation import cross_validate, peer_median_floor
-from pricing.ml.features import records_from_csv
-from pricing.ml.gpu_snapshot import (
+from pricing.csv_records import records_from_csv
+from pricing.gpu_snapshot import (
     SnapshotError,
     gpu_snapshot_rows,
     passmark_matcher,
     write_product_csv,
 )
+from pricing.management.commands.evaluate_pricing import write_report
+from pricing.ml.ensemble import TrainConfig, TrainingError
+from pricing.ml.evaluation import cross_validate, peer_median_floor
 
 DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
 
