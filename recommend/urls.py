@@ -1,0 +1,9 @@
+from django.urls import path
+
+from recommend import views
+
+app_name = "recommend"
+
+urlpatterns = [
+    path("", views.recommend_page, name="page"),
+]
