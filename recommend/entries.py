@@ -34,6 +34,7 @@ class Entry:
     verdict: dict[str, str] | None = None
     reason: str = ""
     reason_status: str = "template"  # "llm", "template", "pending"
+    reason_id: int | None = None  # the CachedReason row the page polls
 
     @property
     def scored(self) -> bool:
@@ -131,6 +132,7 @@ class Entry:
             "verdict": self.verdict,
             "reason": self.reason,
             "reason_status": self.reason_status,
+            "reason_id": self.reason_id,
         }
 
 

@@ -54,3 +54,54 @@ class UseCase(models.Model):
     @property
     def weights_label(self) -> str:
         return f"CPU {self.cpu_weight} : GPU {self.gpu_weight}"
+
+
+class ReasonStatus(models.TextChoices):
+    PENDING = "pending", "작성 대기"
+    RUNNING = "running", "작성 중"
+    LLM = "llm", "LLM 문구 (검증 통과)"
+    TEMPLATE = "template", "자동 작성 문구 (LLM 실패·거절)"
+
+
+class CachedReason(models.Model):
+    """A reason for one product and use case, written for one set of facts.
+
+    Keyed by (product, use case, facts hash): an unchanged product (same facts) is never asked
+    twice; a changed price, deal or verdict is a new set of facts and a new row. ``facts`` are
+    exactly what the prompt was given; ``raw_answer`` what the LLM answered (each try), and
+    ``rejection`` why an answer was refused before the template was used.
+    """
+
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.CASCADE, related_name="+", verbose_name="상품"
+    )
+    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, verbose_name="용도")
+    facts_hash = models.CharField("사실 해시", max_length=64)
+    facts = models.JSONField("프롬프트에 준 사실", default=dict)
+    status = models.CharField(
+        "상태", max_length=16, choices=ReasonStatus.choices, default=ReasonStatus.PENDING
+    )
+    text = models.CharField("보여 주는 문구", max_length=400, blank=True)
+    raw_answer = models.TextField("LLM 원문", blank=True)
+    rejection = models.TextField("거절 이유", blank=True)
+    attempts = models.PositiveSmallIntegerField("LLM 요청 수", default=0)
+    model_name = models.CharField("모델", max_length=100, blank=True)
+    created_at = models.DateTimeField("요청 일시", auto_now_add=True)
+    updated_at = models.DateTimeField("갱신 일시", auto_now=True)
+
+    class Meta:
+        verbose_name = "추천 이유"
+        verbose_name_plural = "추천 이유"
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "use_case", "facts_hash"], name="one_reason_per_facts"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} · {self.use_case_id} · {self.get_status_display()}"
+
+    @property
+    def done(self) -> bool:
+        return self.status in (ReasonStatus.LLM, ReasonStatus.TEMPLATE)

@@ -259,3 +259,21 @@ def peer_ranks(product: Product, uses: list[UseCase], refs: References) -> dict[
     result = peers.aggregate(**aggregates)
     ranks = {use.key: result[use.key] + 1 for use in uses if use.key in result}
     return {"scores": own, "ranks": ranks, "peers": result["n"]}
+
+
+def reasons_by_id(ids: list[int]) -> list[dict[str, object]]:
+    """The polled reasons: id, status ("llm", "template" or "pending") and the text to show
+    (the LLM's only when validated; the template's is on the page already)."""
+    from recommend.models import CachedReason, ReasonStatus
+
+    out = []
+    for pk, status, text in CachedReason.objects.filter(pk__in=ids).values_list(
+        "pk", "status", "text"
+    ):
+        if status == ReasonStatus.LLM:
+            out.append({"id": pk, "status": "llm", "text": text})
+        elif status == ReasonStatus.TEMPLATE:
+            out.append({"id": pk, "status": "template", "text": ""})
+        else:
+            out.append({"id": pk, "status": "pending", "text": ""})
+    return out

@@ -50,7 +50,7 @@ def recommend(query: Query, *, with_verdicts: bool = True, attach_reasons: bool 
     refs = references()
     entries = build_entries(ranked(query, refs), query.use, with_verdicts=with_verdicts)
     if attach_reasons:
-        from recommend.llm import attach_reasons as attach
+        from recommend.services import attach_reasons as attach
 
         attach(entries)
     c = counts(query)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from catalog.models import CategoryKind
 from recommend.forms import RecommendForm
 from recommend.models import UseCase
-from recommend.querysets import FRESH_DAYS, PEER_BAND, peer_ranks, references
+from recommend.querysets import FRESH_DAYS, PEER_BAND, peer_ranks, reasons_by_id, references
 from recommend.reasons import TEMPLATE_LABEL
 from recommend.results import recommend
 from recommend.scoring import SCORING_NOTE, UNSCORED_LABEL
 
 PANEL_TEMPLATE = "recommend/_panel.html"
+MAX_POLLED = 20
 
 
 def recommend_page(request: HttpRequest) -> HttpResponse:
@@ -56,3 +57,13 @@ def product_panel(request: HttpRequest, product: object) -> tuple[str, dict] | N
         priced=bool(product.current_price),
     )
     return PANEL_TEMPLATE, context
+
+
+def reasons_json(request: HttpRequest) -> JsonResponse:
+    """GET /recommend/reasons/?ids=1,2: the page's small script polls this until the LLM's
+    reasons arrive (or fall back to the template)."""
+    ids = []
+    for part in request.GET.get("ids", "").split(",")[:MAX_POLLED]:
+        if part.strip().isdigit():
+            ids.append(int(part))
+    return JsonResponse({"reasons": reasons_by_id(ids)})

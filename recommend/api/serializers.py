@@ -56,7 +56,11 @@ class EntrySerializer(serializers.Serializer):
     deal = serializers.DictField(allow_null=True)
     verdict = serializers.DictField(allow_null=True)
     reason = serializers.CharField()
-    reason_status = serializers.ChoiceField(choices=["llm", "template", "pending"])
+    reason_status = serializers.ChoiceField(
+        choices=["llm", "template", "pending"],
+        help_text="llm: 검증된 LLM 문구, template: 자동 작성 문구, pending: LLM 문구를 쓰는 중 (지금은 자동 작성 문구)",
+    )
+    reason_id = serializers.IntegerField(allow_null=True)
 
 
 class ScoringSerializer(serializers.Serializer):
