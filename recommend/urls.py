@@ -7,4 +7,5 @@ app_name = "recommend"
 urlpatterns = [
     path("", views.recommend_page, name="page"),
     path("reasons/", views.reasons_json, name="reasons"),
+    path("compare/", views.compare_page, name="compare"),
 ]

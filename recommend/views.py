@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from catalog.models import CategoryKind
+from recommend.compare import MAX_COMPARED, CompareError, compare, parse_ids
 from recommend.forms import RecommendForm
 from recommend.models import UseCase
 from recommend.querysets import FRESH_DAYS, PEER_BAND, peer_ranks, reasons_by_id, references
@@ -67,3 +68,29 @@ def reasons_json(request: HttpRequest) -> JsonResponse:
         if part.strip().isdigit():
             ids.append(int(part))
     return JsonResponse({"reasons": reasons_by_id(ids)})
+
+
+def compare_page(request: HttpRequest) -> HttpResponse:
+    """Up to four products side by side; the address names them, so it can be shared."""
+    context: dict[str, object] = {"max_compared": MAX_COMPARED}
+    try:
+        ids = parse_ids(request.GET.getlist("ids"))
+    except CompareError as exc:
+        context["error"] = str(exc)
+        return render(request, "recommend/compare.html", context, status=400)
+    products, rows, missing = compare(ids)
+    groups: dict[str, list] = {}
+    for row in rows:
+        groups.setdefault(row.group, []).append(row)
+    ids_text = ",".join(str(p.pk) for p in products)
+    context.update(
+        columns=[
+            {"product": p, "without": ",".join(str(q.pk) for q in products if q.pk != p.pk)}
+            for p in products
+        ],
+        groups=groups,
+        missing=missing,
+        ids=ids_text,
+        share_url=request.build_absolute_uri(f"{request.path}?ids={ids_text}"),
+    )
+    return render(request, "recommend/compare.html", context)
