@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from catalog.models import Product
 from recommend.entries import Entry, build_entries
-from recommend.querysets import Query, cheapest_fit, counts, ranked, references
+from recommend.querysets import Query, cheapest_fit, ranked, references
 from recommend.scoring import SCORING_NOTE, References
 
 
@@ -48,13 +48,15 @@ class Result:
 
 def recommend(query: Query, *, with_verdicts: bool = True, attach_reasons: bool = True) -> Result:
     refs = references()
-    entries = build_entries(ranked(query, refs), query.use, with_verdicts=with_verdicts)
+    rows = ranked(query, refs)
+    entries = build_entries(rows, query.use, with_verdicts=with_verdicts)
     if attach_reasons:
         from recommend.services import attach_reasons as attach
 
         attach(entries)
-    c = counts(query)
-    result = Result(query, entries, c["total"], c["unscored"], refs)
+    # every ranked row carries the counts of the query's listings (none when there is no row)
+    total, unscored = (rows[0].total, rows[0].unscored) if rows else (0, 0)
+    result = Result(query, entries, total, unscored, refs)
     if not entries:
         result.cheapest = cheapest_fit(query)
     return result

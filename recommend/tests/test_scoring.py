@@ -84,6 +84,8 @@ def test_an_unmatched_part_is_never_scored_0_but_shown_after_the_scored_ones_and
     assert entries[1].score is None and entries[1].status_label == "성능 정보 부족"
     assert entries[1].as_dict()["status"] == "insufficient"
     assert counts(query) == {"total": 3, "unscored": 2}
+    rows = ranked(query, references())
+    assert (rows[0].total, rows[0].unscored) == (3, 2)  # the same counts, carried by the ranking
 
 
 def test_requirements_are_notes_and_products_missing_one_are_marked_not_dropped() -> None:

@@ -5,7 +5,7 @@ The database (``test_pcadvisor_recommend_bench`` by default) is created with Dja
 test-database machinery and dropped at the end; the dev database is never touched. Rows are
 written through the catalog's services (``upsert_benchmarks``, ``upsert_products_bulk``,
 ``record_prices``). Each sample is what a page or the API does before building entries: the
-normalisation references, the ranking query and the count of unscored listings. The last line
+normalisation references and the ranking query (which also counts the unscored listings). The last line
 is ``p95_ms=<x> n_products=<n>``.
 """
 
@@ -116,7 +116,7 @@ class Command(BaseCommand):
 
     def _bench(self, products: int, samples: int) -> str:
         from recommend.models import UseCase
-        from recommend.querysets import Query, counts, ranked, references
+        from recommend.querysets import Query, ranked, references
 
         n = self._generate(products)
         uses = list(UseCase.objects.all())
@@ -129,8 +129,7 @@ class Command(BaseCommand):
                               sort=rng.choice(["score", "value"]))  # fmt: skip
                 started = time.perf_counter()
                 refs = references()
-                rows = ranked(query, refs)
-                counts(query)
+                rows = ranked(query, refs)  # the rows carry the counts of unscored listings
                 timings.append((time.perf_counter() - started) * 1000)
                 if not rows:
                     raise CommandError(f"{use.key}: 결과가 없습니다")
