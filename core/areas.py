@@ -54,6 +54,7 @@ AREAS: tuple[Area, ...] = (
     Area(
         "recommend",
         "용도별 추천",
+        url_name="recommend:page",
         blurb="사무용·개발·게임·디자인·AI 용도에 맞는 PC를 추천합니다.",
         panel_note="사무용·게임·AI 등 용도에 맞는 PC",
     ),

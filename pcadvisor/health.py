@@ -62,12 +62,22 @@ def check_workers(timeout: float = 1.0) -> dict[str, object]:
         return {"ok": False, "error": str(exc)}
 
 
+def check_llm() -> dict[str, object]:
+    """Ollama reachable and OLLAMA_MODEL pulled (``/api/tags``), with a short timeout
+    (OLLAMA_HEALTH_TIMEOUT_SECONDS) so that a down LLM does not slow /healthz. Informational:
+    without the LLM the pages show template reasons."""
+    from recommend.llm import status
+
+    return status()
+
+
 def health_report() -> dict[str, object]:
     checks = {
         "database": check_database(),
         "pgvector": check_pgvector(),
         "redis": check_redis(),
         "workers": check_workers(),
+        "llm": check_llm(),
     }
     # Workers being down degrades the product (no crawls, no training) but pages still work.
     essential_ok = all(checks[k]["ok"] for k in ("database", "pgvector", "redis"))

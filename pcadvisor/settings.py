@@ -288,6 +288,10 @@ DANAWA_BASE_OVERRIDE = env_str("DANAWA_BASE_OVERRIDE", "")
 
 OLLAMA_HOST = env_str("OLLAMA_HOST", "http://127.0.0.1:11434")
 OLLAMA_MODEL = env_str("OLLAMA_MODEL", "exaone3.5:7.8b")
+# one reason request (the Celery task waits at most this long); /healthz waits much less
+OLLAMA_TIMEOUT_SECONDS = env_float("OLLAMA_TIMEOUT_SECONDS", 30.0)
+OLLAMA_HEALTH_TIMEOUT_SECONDS = env_float("OLLAMA_HEALTH_TIMEOUT_SECONDS", 1.0)
+OLLAMA_KEEP_ALIVE = env_str("OLLAMA_KEEP_ALIVE", "30m")  # how long Ollama keeps the model loaded
 
 # --------------------------------------------------------------------------- logging
 

@@ -146,7 +146,7 @@ def test_the_product_page_shows_specs_benchmarks_and_coming_soon_areas(client) -
     assert "16GB" in html and "512GB" in html and "인텔 / 16GB / 512GB" in html
     assert "미포함(프리도스)" in html and "&lt;b&gt;위험&lt;/b&gt;" in html
     assert 'class="badge demo"' in html
-    for area in ("similarity", "recommend"):  # not built yet; built areas render panels instead
+    for area in ("similarity",):  # not built yet; built areas render panels instead
         assert f'href="/soon/{area}/"' in html
     assert "준비 중" in html
     assert "가격 기록이 아직 없습니다" in html

@@ -23,7 +23,7 @@ def test_the_database_is_postgresql_18_with_pgvector() -> None:
 def test_healthz_reports_database_pgvector_redis_and_workers(client) -> None:
     response = client.get("/healthz")
     body = response.json()
-    assert set(body["checks"]) == {"database", "pgvector", "redis", "workers"}
+    assert set(body["checks"]) == {"database", "pgvector", "redis", "workers", "llm"}
     assert body["checks"]["database"]["ok"] is True
     assert body["checks"]["pgvector"]["ok"] is True
     assert body["checks"]["redis"]["ok"] is True

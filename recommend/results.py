@@ -1,0 +1,62 @@
+"""One recommendation answer, as the page and the API show it: the entries, the counts, the
+normalisation references, and for an empty answer the cheapest product that would fit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from catalog.models import Product
+from recommend.entries import Entry, build_entries
+from recommend.querysets import Query, cheapest_fit, ranked, references
+from recommend.scoring import SCORING_NOTE, References
+
+
+@dataclass
+class Result:
+    query: Query
+    entries: list[Entry]
+    total: int
+    unscored: int
+    refs: References
+    cheapest: Product | None = None
+
+    @property
+    def empty_message(self) -> str:
+        if self.entries:
+            return ""
+        use = self.query.use.label
+        if self.cheapest is None:
+            return f"조건에 맞는 상품이 없고, 최근 14일 안에 가격이 있는 {use}용 상품도 없습니다."
+        p = self.cheapest
+        return (
+            f"조건에 맞는 상품이 없습니다. {use} 요건을 채우는 가장 싼 상품은 "
+            f"{p.name} ({p.current_price:,}원)입니다."
+        )
+
+    @property
+    def unscored_message(self) -> str:
+        if not self.unscored:
+            return ""
+        return (
+            f"조건에 맞는 {self.total:,}개 중 {self.unscored:,}개는 CPU나 GPU의 벤치마크 정보가 "
+            "없어 '성능 정보 부족'으로 점수 있는 상품 뒤에 둡니다."
+        )
+
+    def scoring(self) -> dict[str, object]:
+        return {"note": SCORING_NOTE, **self.refs.as_dict()}
+
+
+def recommend(query: Query, *, with_verdicts: bool = True, attach_reasons: bool = True) -> Result:
+    refs = references()
+    rows = ranked(query, refs)
+    entries = build_entries(rows, query.use, with_verdicts=with_verdicts)
+    if attach_reasons:
+        from recommend.services import attach_reasons as attach
+
+        attach(entries)
+    # every ranked row carries the counts of the query's listings (none when there is no row)
+    total, unscored = (rows[0].total, rows[0].unscored) if rows else (0, 0)
+    result = Result(query, entries, total, unscored, refs)
+    if not entries:
+        result.cheapest = cheapest_fit(query)
+    return result
