@@ -77,10 +77,12 @@ class Supervisor:
         self.children: list[Child] = []
         self.stop_requested = False
         self.stopping = False
+        self._handlers_installed = False
 
     def install_signal_handlers(self) -> None:
         for sig in STOP_SIGNALS:
             signal.signal(sig, self._on_signal)
+        self._handlers_installed = True
 
     def _on_signal(self, signum: int, _frame: object) -> None:
         # Only flags and a raw write here: the main loop and stop() do the work, so a second
@@ -137,6 +139,12 @@ class Supervisor:
         for child in reversed(self.children):
             self._stop_one(child)
         self.children.clear()
+        if self._handlers_installed:
+            # Everything is stopped: a Ctrl-C that still arrives is ignored. (A Python handler
+            # is reset to the default while the interpreter shuts down, so a late Ctrl-C
+            # would kill the finished script and turn its exit status into -SIGINT.)
+            for sig in STOP_SIGNALS:
+                signal.signal(sig, signal.SIG_IGN)
 
     def _stop_one(self, child: Child) -> None:
         pgid = child.proc.pid  # the leader of its own session and process group

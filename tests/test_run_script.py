@@ -244,3 +244,39 @@ def test_ctrl_c_during_the_stop_does_not_skip_the_kill_after_the_deadline(tmp_pa
         for proc in group:
             with contextlib.suppress(psutil.Error):
                 proc.kill()
+
+
+LATE = """
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("run_script", {run!r})
+run = importlib.util.module_from_spec(spec); spec.loader.exec_module(run)
+sup = run.Supervisor()
+sup.install_signal_handlers()
+sup.spawn("sleeper", [sys.executable, "-c", "import time; time.sleep(300)"], grace=2.0)
+print("ready", flush=True)
+sup.wait()
+sup.stop()
+print("stopped", flush=True)
+"""
+
+
+def test_ctrl_c_held_down_until_the_script_exits_does_not_kill_it() -> None:
+    """A Python signal handler is reset to the default while the interpreter shuts down: a
+    Ctrl-C that lands then killed the finished script (exit status -2 instead of 0)."""
+    driver = subprocess.Popen(
+        [sys.executable, "-c", LATE.format(run=str(RUN))],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        assert driver.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + 20
+        while driver.poll() is None and time.monotonic() < deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(driver.pid, signal.SIGINT)
+            time.sleep(0.001)
+        out = driver.stdout.read()
+        assert driver.wait(timeout=5) == 0
+        assert "stopped" in out
+    finally:
+        if driver.poll() is None:
+            driver.kill()
