@@ -173,7 +173,7 @@ def verdict_for(product: Product) -> dict[str, str] | None:
     """The buy/wait verdict of ``trends`` for a product, None when there is none (or trends
     cannot say now: a list never fails because of it)."""
     try:
-        from trends.services import product_trend
+        from trends.forecaster import product_trend
 
         trend = product_trend(product)
     except Exception:  # noqa: BLE001 - the verdict is optional on a list
