@@ -184,6 +184,10 @@ def record_prices(
     return report
 
 
+# A bulk write at least this large refreshes the planner's statistics of the price tables.
+ANALYZE_AFTER_ROWS = 10_000
+
+
 def copy_prices(
     prices: DailyPrices,
     product_ids: Mapping[Hashable, int],
@@ -273,6 +277,10 @@ def copy_prices(
             )
             inserted += cur.fetchone()[0]
             cur.execute("DROP TABLE _price_import")
+        if inserted >= ANALYZE_AFTER_ROWS:
+            # Fresh statistics before the refresh below: planned on the counts of an empty or
+            # much smaller table, its joins turned into nested loops that ran for minutes.
+            cur.execute("ANALYZE catalog_pricesnapshot, catalog_dailylowestprice")
         report.inserted = inserted
         report.unchanged = len(prices.best) - inserted
         _settle(sorted(touched), days, report)
@@ -382,10 +390,10 @@ def refresh_current_prices(product_ids: Iterable[int] | None = None) -> None:
     with connection.cursor() as cur:
         cur.execute(
             f"""
-            WITH span AS (
+            WITH span AS MATERIALIZED (
                 SELECT d.product_id, min(d.day) AS first_day, max(d.day) AS last_day
                 FROM catalog_dailylowestprice d {where} GROUP BY d.product_id
-            ), latest AS (
+            ), latest AS MATERIALIZED (
                 SELECT d.product_id, d.price
                 FROM catalog_dailylowestprice d JOIN span USING (product_id)
                 WHERE d.day = span.last_day
