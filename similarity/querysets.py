@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import models
+from django.db.models import Expression
 from pgvector.django import CosineDistance
 
 
@@ -19,14 +20,15 @@ class ImageEmbeddingQuerySet(models.QuerySet):
             models.Q(status="pending") | models.Q(status="failed", attempts__lt=max_attempts)
         )
 
-    def nearest(self, vector: Sequence[float], k: int) -> ImageEmbeddingQuerySet:
-        """The k rows closest to ``vector`` by cosine distance (annotated ``distance``), through
+    def nearest(self, vector: Sequence[float] | Expression, k: int) -> ImageEmbeddingQuerySet:
+        """The k rows closest to ``vector`` (floats, or an expression such as a subquery of
+        another row's vector) by cosine distance (annotated ``distance``), through
         the HNSW index. Filter first (embedder, status, products); for a filtered query run it
         inside ``similarity.search.iterative_scan()`` so that HNSW keeps scanning until k rows
         pass the filter."""
-        return self.annotate(distance=CosineDistance("vector", list(vector))).order_by("distance")[
-            :k
-        ]
+        if not hasattr(vector, "resolve_expression"):
+            vector = list(vector)
+        return self.annotate(distance=CosineDistance("vector", vector)).order_by("distance")[:k]
 
     def status_counts(self) -> dict[tuple[str, str], int]:
         """{(embedder, status): rows} for admin and the commands."""

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Expression, OuterRef, QuerySet, Subquery
 
 from catalog.models import Product
 from similarity.models import ImageEmbedding
@@ -58,15 +58,18 @@ class SimilarGroup:
 
 
 @contextlib.contextmanager
-def iterative_scan(ef_search: int = SEARCH_EF_SEARCH) -> Iterator[None]:
+def iterative_scan(ef_search: int | None = None) -> Iterator[None]:
     """Within a transaction, let HNSW scans continue past ef_search until the LIMIT is met by
     rows that pass the WHERE clause (pgvector ≥ 0.8). relaxed_order may return rows slightly out
     of order: callers re-sort by the distance they annotate. SET LOCAL ends with the
-    transaction, so pooled connections keep their defaults."""
+    transaction, so pooled connections keep their defaults. One round trip for the settings."""
+    ef = int(ef_search if ef_search is not None else SEARCH_EF_SEARCH)
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        cur.execute("SET LOCAL hnsw.ef_search = %s", [int(ef_search)])
-        cur.execute("SET LOCAL hnsw.max_scan_tuples = %s", [MAX_SCAN_TUPLES])
+        cur.execute(
+            "SET LOCAL hnsw.iterative_scan = relaxed_order; "
+            f"SET LOCAL hnsw.ef_search = {ef}; "
+            f"SET LOCAL hnsw.max_scan_tuples = {int(MAX_SCAN_TUPLES)}"
+        )
         yield
 
 
@@ -86,7 +89,7 @@ def matching_products(filters: SearchFilters) -> QuerySet[Product]:
 
 
 def nearest_pictures_queryset(
-    vector: Sequence[float],
+    vector: Sequence[float] | Expression,
     *,
     embedder: str,
     k: int,
@@ -105,7 +108,7 @@ def nearest_pictures_queryset(
 
 
 def nearest_pictures(
-    vector: Sequence[float],
+    vector: Sequence[float] | Expression,
     *,
     embedder: str,
     k: int,
@@ -124,7 +127,7 @@ def nearest_pictures(
 
 
 def search_products(
-    vector: Sequence[float],
+    vector: Sequence[float] | Expression,
     *,
     embedder: str,
     k: int = 10,
@@ -155,16 +158,14 @@ def similar_to_product(
     otherwise). None when the product's picture has no embedding of ``embedder`` yet."""
     if not product.image_sha256:
         return None
-    row = (
-        ImageEmbedding.objects.indexed(embedder)
-        .filter(sha256=product.image_sha256)
-        .values_list("vector", flat=True)
-        .first()
-    )
-    if row is None:
+    own = ImageEmbedding.objects.indexed(embedder).filter(sha256=product.image_sha256)
+    if not own.exists():
         return None
+    # The product's vector stays in the database: ORDER BY vector <=> (SELECT vector ...) is
+    # still an HNSW scan, and no 512 floats travel to Python and back.
+    vector = Subquery(own.values("vector")[:1])
     if filters is None:
         filters = SearchFilters(category_id=product.category_id)
     return search_products(
-        list(row), embedder=embedder, k=k, filters=filters, exclude_sha256=product.image_sha256
+        vector, embedder=embedder, k=k, filters=filters, exclude_sha256=product.image_sha256
     )
