@@ -61,14 +61,17 @@ def serving_embedder() -> str:
     up after a switch while another embedder has more of the catalog indexed: then search keeps
     answering from that one until the re-index is done."""
     active = active_embedder().key  # type: ignore[attr-defined]
+    if (
+        not ImageEmbedding.objects.pending(active, ImageEmbedding.MAX_ATTEMPTS).exists()
+        and ImageEmbedding.objects.indexed(active).exists()
+    ):
+        return active  # the usual case: two index probes per page
     counts = dict(
         ImageEmbedding.objects.indexed()
         .values_list("embedder")
         .annotate(n=Count("id"))
         .values_list("embedder", "n")
     )
-    if not ImageEmbedding.objects.pending(active, ImageEmbedding.MAX_ATTEMPTS).exists():
-        return active
     best = max(counts, key=counts.get, default=active)
     return active if counts.get(active, 0) >= counts.get(best, 0) else best
 
