@@ -20,6 +20,7 @@ urlpatterns = [
     # the root of /api/v1/ lists every app's endpoints (the catalog router's root would list
     # only the catalog's), so it comes before the catalog's routes
     path("api/v1/", views.ApiRootView.as_view(), name="api-root"),
+    path("api/v1/", include("similarity.api.urls")),
     path("api/v1/", include("catalog.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -318,6 +318,9 @@ def _start_and_wait(sup: Supervisor, args: argparse.Namespace) -> int:
     spawn("worker-ml", [*worker, "-Q", "ml", *pool, "-n", "ml@%h"])
     spawn("beat", [*celery, "beat", "-l", "info", "--pidfile", str(logs / "beat.pid")])
     if not args.no_demo:
+        # the demo's pictures get look-alikes in the background (seconds with the offline
+        # embedder; queued first, as the ml worker runs one task at a time)
+        manage("index_images", "--queue")
         manage("train_pricing", "--queue-if-missing")  # the demo gets fair prices in the background
     # No --preload: each worker imports the app itself, after the fork, so whatever
     # pcadvisor.wsgi warms up (the pricing model) is loaded in every worker. Workers past

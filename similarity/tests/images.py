@@ -1,0 +1,41 @@
+"""Image bytes for the pipeline tests, made with Pillow."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+
+def product_shot(
+    color: tuple[int, int, int] = (40, 40, 48),
+    backdrop: tuple[int, int, int] = (255, 255, 255),
+    size: int = 200,
+    shape: str = "tower",
+) -> Image.Image:
+    """A dark object on a backdrop, like a catalog photo."""
+    img = Image.new("RGB", (size, size), backdrop)
+    d = ImageDraw.Draw(img)
+    s = size
+    if shape == "tower":
+        d.rectangle((s * 0.35, s * 0.15, s * 0.65, s * 0.85), fill=color)
+        d.ellipse((s * 0.45, s * 0.25, s * 0.55, s * 0.35), fill=(0, 160, 255))
+    elif shape == "sofa":
+        d.rectangle((s * 0.1, s * 0.45, s * 0.9, s * 0.75), fill=color)
+        d.rectangle((s * 0.1, s * 0.3, s * 0.2, s * 0.75), fill=color)
+        d.rectangle((s * 0.8, s * 0.3, s * 0.9, s * 0.75), fill=color)
+    else:
+        d.ellipse((s * 0.15, s * 0.3, s * 0.85, s * 0.7), fill=color)
+    return img
+
+
+def encode(img: Image.Image, fmt: str = "JPEG", **kwargs: object) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, fmt, **kwargs)
+    return buf.getvalue()
+
+
+def noise_image(seed: int, size: int = 64) -> Image.Image:
+    rng = np.random.default_rng(seed)
+    return Image.fromarray(rng.integers(0, 255, (size, size, 3), dtype=np.uint8), "RGB")
