@@ -18,12 +18,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from core.benchmarks import percentile, throwaway_database
+
 PRODUCTS = 10_000
-
-
-def _pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 class Command(BaseCommand):
@@ -36,24 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="임시 DB를 지우지 않음")
 
     def handle(self, *args: object, **options: object) -> None:
-        name = str(options["db_name"])
-        if not name.startswith("test_") or name == connection.settings_dict["NAME"]:
-            raise CommandError("--db-name은 test_로 시작하는 임시 DB 이름이어야 합니다")
         if int(options["products"]) < 10 or int(options["samples"]) < 1:
             raise CommandError("--products는 10 이상, --samples는 1 이상이어야 합니다")
-        old_name = connection.settings_dict["NAME"]
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = name
-        started = time.perf_counter()
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        self.stdout.write(
-            f"임시 DB {name} 생성 + 마이그레이션 {time.perf_counter() - started:.1f}초"
-        )
-        try:
+        with throwaway_database(
+            str(options["db_name"]), keep=bool(options["keep"]), say=self.stdout.write
+        ):
             summary = self._bench(int(options["products"]), int(options["samples"]))
-        finally:
-            if not options["keep"]:
-                connection.creation.destroy_test_db(old_name, verbosity=0)
-                self.stdout.write(f"임시 DB {name} 삭제")
         self.stdout.write(summary)  # the last line
 
     def _generate(self, products: int) -> int:
@@ -134,7 +119,7 @@ class Command(BaseCommand):
                 if not rows:
                     raise CommandError(f"{use.key}: 결과가 없습니다")
         self.stdout.write(
-            f"상위 10개 (용도 {len(uses)}개 × {samples}회): p50 {_pct(timings, 0.5):.1f}ms, "
-            f"p95 {_pct(timings, 0.95):.1f}ms, 최대 {max(timings):.1f}ms"
+            f"상위 10개 (용도 {len(uses)}개 × {samples}회): p50 {percentile(timings, 0.5):.1f}ms, "
+            f"p95 {percentile(timings, 0.95):.1f}ms, 최대 {max(timings):.1f}ms"
         )
-        return f"p95_ms={_pct(timings, 0.95):.1f} n_products={n}"
+        return f"p95_ms={percentile(timings, 0.95):.1f} n_products={n}"

@@ -16,7 +16,8 @@ import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from similarity.benchmarks import peak_rss_mb, real_images, throwaway_database
+from core.benchmarks import throwaway_database
+from similarity.benchmarks import peak_rss_mb, real_images
 
 
 class Command(BaseCommand):

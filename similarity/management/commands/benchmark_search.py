@@ -17,7 +17,7 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
-from similarity.benchmarks import percentile, throwaway_database
+from core.benchmarks import percentile, throwaway_database
 
 EMBEDDER = "bench-v1"
 

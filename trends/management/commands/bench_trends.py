@@ -22,15 +22,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+
+from core.benchmarks import percentile, throwaway_database
 
 PRODUCTS = 10_000
 DAYS = 90
-
-
-def _pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 class Command(BaseCommand):
@@ -44,25 +40,15 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="임시 DB를 지우지 않음")
 
     def handle(self, *args: object, **options: object) -> None:
-        name = str(options["db_name"])
-        if not name.startswith("test_") or name == connection.settings_dict["NAME"]:
-            raise CommandError("--db-name은 test_로 시작하는 임시 DB 이름이어야 합니다")
         if int(options["products"]) < 20 or int(options["days"]) < 45:
             raise CommandError("--products는 20 이상, --days는 45 이상이어야 합니다")
-        old_name = connection.settings_dict["NAME"]
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = name
-        started = time.perf_counter()
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        self.stdout.write(
-            f"임시 DB {name} 생성 + 마이그레이션 {time.perf_counter() - started:.1f}초"
-        )
-        try:
-            with _muted_price_receivers():
-                self._bench(int(options["products"]), int(options["days"]), int(options["samples"]))
-        finally:
-            if not options["keep"]:
-                connection.creation.destroy_test_db(old_name, verbosity=0)
-                self.stdout.write(f"임시 DB {name} 삭제")
+        with (
+            throwaway_database(
+                str(options["db_name"]), keep=bool(options["keep"]), say=self.stdout.write
+            ),
+            _muted_price_receivers(),
+        ):
+            self._bench(int(options["products"]), int(options["days"]), int(options["samples"]))
 
     def _generate(self, products: int, days: int) -> dt.date:
         from catalog import services
@@ -168,12 +154,12 @@ class Command(BaseCommand):
             live.product_trend(products_by_id[pk])
             whole.append((time.perf_counter() - t) * 1000)
         self.stdout.write(
-            f"예측 1건 (KNN만, {len(knn)}회): p50 {_pct(knn, 0.5):.2f} ms, "
-            f"p95 {_pct(knn, 0.95):.2f} ms"
+            f"예측 1건 (KNN만, {len(knn)}회): p50 {percentile(knn, 0.5):.2f} ms, "
+            f"p95 {percentile(knn, 0.95):.2f} ms"
         )
         self.stdout.write(
             f"예측 1건 (product_trend 전체: 가격 이력 조회 포함, {len(whole)}회): "
-            f"p50 {_pct(whole, 0.5):.2f} ms, p95 {_pct(whole, 0.95):.2f} ms"
+            f"p50 {percentile(whole, 0.5):.2f} ms, p95 {percentile(whole, 0.95):.2f} ms"
         )
         self._bench_dashboard()
         live._state = None
@@ -202,7 +188,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"시장 요약 (캐시 없음, 집계 테이블, {len(runs)}회, 상품 {summary['tracked']:,}개, "
             f"지수 {len(summary['index'])}일): 첫 회 {runs[0]:.1f} ms, "
-            f"중앙값 {statistics.median(runs):.1f} ms, p95 {_pct(runs, 0.95):.1f} ms"
+            f"중앙값 {statistics.median(runs):.1f} ms, p95 {percentile(runs, 0.95):.1f} ms"
         )
 
         # one more day of prices for every product, as the daily crawl writes them
@@ -224,7 +210,7 @@ class Command(BaseCommand):
         same = _same_summary(compute_market_summary(), compute_market_summary(direct=True))
         self.stdout.write(
             f"하루치 새 가격({day}, 상품 {len(rows):,}개) 뒤 갱신: {refresh_ms:.0f} ms · "
-            f"이후 요약 중앙값 {statistics.median(runs):.1f} ms, p95 {_pct(runs, 0.95):.1f} ms · "
+            f"이후 요약 중앙값 {statistics.median(runs):.1f} ms, p95 {percentile(runs, 0.95):.1f} ms · "
             f"직접 계산과 {'일치' if same else '불일치!'}"
         )
 
