@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 
 from catalog.models import Category, PriceSnapshot, Product
+from core.caching import cached
 
 logger = logging.getLogger(__name__)
 
@@ -51,19 +52,7 @@ def compute_catalog_counts() -> dict[str, object]:
 
 def catalog_counts() -> dict[str, object]:
     """``compute_catalog_counts()`` through the cache; computed on a miss or without Redis."""
-    try:
-        cached = cache.get(COUNTS_KEY)
-    except Exception:
-        logger.warning("catalog: cache unavailable, counting the catalog")
-        cached = None
-    if cached is not None:
-        return cached
-    counts = compute_catalog_counts()
-    try:
-        cache.set(COUNTS_KEY, counts, COUNTS_SECONDS)
-    except Exception:
-        logger.warning("catalog: could not cache the catalog counts", exc_info=True)
-    return counts
+    return cached(COUNTS_KEY, COUNTS_SECONDS, compute_catalog_counts)
 
 
 def price_source_label() -> str:

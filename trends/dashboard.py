@@ -14,8 +14,7 @@ import datetime as dt
 import logging
 import time
 
-from django.core.cache import cache
-
+from core.caching import cached
 from trends.market import MARKET_SCOPE, PRICE_BANDS, latest_price_day, market_rows
 from trends.ml.forecast import HORIZON, THRESHOLD
 from trends.models import MarketIndexDay, ProductWindow
@@ -138,20 +137,7 @@ def market_details() -> dict[str, object]:
 
 def market_summary(*, refresh: bool = False) -> dict[str, object]:
     """The cached dashboard (what the home page shows); computed on a miss."""
-    if not refresh:
-        try:
-            cached = cache.get(CACHE_KEY)
-        except Exception:
-            logger.warning("trends: cache unavailable, computing the market summary")
-            cached = None
-        if cached is not None:
-            return cached
-    summary = compute_market_summary()
-    try:
-        cache.set(CACHE_KEY, summary, CACHE_SECONDS)
-    except Exception:
-        logger.warning("trends: could not cache the market summary", exc_info=True)
-    return summary
+    return cached(CACHE_KEY, CACHE_SECONDS, compute_market_summary, refresh=refresh)
 
 
 def index_chart_svg(summary: dict[str, object]) -> str:

@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.models import DailyLowestPrice, Product
+from core.caching import cached
 from trends.market import (
     MARKET_KINDS,
     band_case,
@@ -210,18 +211,7 @@ def record_backtest(
 def cached_latest_backtest() -> BacktestRun | None:
     """The latest backtest run through the Django cache (the product panel shows it on every
     product page); ``record_backtest`` forgets it. A missing run is cached too, as 0."""
-    try:
-        run = cache.get(LATEST_BACKTEST_KEY)
-    except Exception:
-        logger.warning("trends: cache unavailable, reading the latest backtest")
-        return BacktestRun.objects.latest_run()
-    if run is None:
-        run = BacktestRun.objects.latest_run()
-        try:
-            cache.set(LATEST_BACKTEST_KEY, run or 0, 3600)
-        except Exception:
-            logger.warning("trends: could not cache the latest backtest", exc_info=True)
-    return run or None
+    return cached(LATEST_BACKTEST_KEY, 3600, lambda: BacktestRun.objects.latest_run() or 0) or None
 
 
 def forget_latest_backtest() -> None:
