@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "trends",
     "similarity",
     "recommend",
+    "analyze",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/v1/trends/", include("trends.api.urls")),
     path("recommend/", include("recommend.urls")),
     path("api/v1/recommend/", include("recommend.api.urls")),
+    path("analyze/", include("analyze.urls")),
+    path("api/v1/analyze/", include("analyze.api.urls")),
     # the root of /api/v1/ lists every app's endpoints (the catalog router's root would list
     # only the catalog's), so it comes before the catalog's routes
     path("api/v1/", views.ApiRootView.as_view(), name="api-root"),
