@@ -11,6 +11,7 @@ embedded servers.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -204,6 +205,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {
     "catalog.tasks.crawl_*": {"queue": "crawl"},
+    "analyze.tasks.crawl_*": {"queue": "crawl"},
     "catalog.tasks.import_*": {"queue": "default"},
     "pricing.tasks.*": {"queue": "ml"},
     "similarity.tasks.*": {"queue": "ml"},
@@ -284,6 +286,18 @@ DANAWA_CATEGORIES = env_list("DANAWA_CATEGORIES", ",".join(DEFAULT_CRAWL_CATEGOR
 DANAWA_MAX_PAGES = env_int("DANAWA_MAX_PAGES", 20)
 # Tests point the crawler at a loopback fake server; production leaves this empty.
 DANAWA_BASE_OVERRIDE = env_str("DANAWA_BASE_OVERRIDE", "")
+
+# --------------------------------------------------------------------------- front door (analyze)
+
+# New crawls of products not priced today, per client: "<count>/<window>" (s, m, h or d).
+DOOR_CRAWL_RATE = env_str("DOOR_CRAWL_RATE", "10/10m")
+if not re.fullmatch(r"\s*[1-9][0-9]*\s*/\s*([1-9][0-9]*)?\s*[smhd]?\s*", DOOR_CRAWL_RATE):
+    raise ImproperlyConfigured(f"DOOR_CRAWL_RATE must look like 10/10m, got {DOOR_CRAWL_RATE!r}")
+# How long one crawl on demand may take (the task's soft limit; the progress page says
+# "시간 초과" once a request is older than this plus the task's hard-limit margin).
+DOOR_CRAWL_TIME_LIMIT_SECONDS = env_int("DOOR_CRAWL_TIME_LIMIT_SECONDS", 60)
+# Rate limits read X-Forwarded-For only behind a proxy that sets it (see core.ratelimit).
+RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATELIMIT_TRUST_X_FORWARDED_FOR", False)
 
 # --------------------------------------------------------------------------- LLM
 
