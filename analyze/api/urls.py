@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401  (the door's endpoints are added here)
+from django.urls import path, re_path
+
+from analyze.api import views
 
 app_name = "analyze-api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.AnalyzeView.as_view(), name="analyze"),
+    re_path(r"^status/(?P<pcode>[0-9]{1,12})/$", views.DoorStatusView.as_view(), name="status"),
+]
