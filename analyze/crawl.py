@@ -44,6 +44,10 @@ RATE_SCOPE = "door-crawl"
 # The task's hard limit comes this long after its soft limit (time to record the failure).
 HARD_LIMIT_MARGIN_SECONDS = 10
 STALE_MESSAGE = "최신 가격 확인 실패"
+# Someone is waiting: a page is tried at most this many more times (the daily crawl's client
+# retries settings.DANAWA_MAX_RETRIES times), so that a Danawa that does not answer is reported
+# well within the time limit (3 attempts × DANAWA_TIMEOUT_SECONDS 10 s + backoff 1 + 2 s).
+MAX_RETRIES = 2
 
 
 def time_limits() -> tuple[int, int]:
@@ -331,6 +335,7 @@ def classify(report: object) -> str:
 
 def run_door_request(request_id: int) -> dict:
     """Crawl the product of a queued request (the task's body; see the module docstring)."""
+    from catalog.danawa.client import DanawaClient
     from catalog.danawa.crawler import crawl_product
 
     req = DoorRequest.objects.filter(pk=request_id).first()
@@ -343,13 +348,16 @@ def run_door_request(request_id: int) -> dict:
     job = start_job(JobKind.CRAWL, params={"pcode": req.pcode, "door_request": req.pk}, total=1)
     req.job = job
     req.save(update_fields=["job"])
+    client = DanawaClient(max_retries=min(settings.DANAWA_MAX_RETRIES, MAX_RETRIES))
     try:
-        report = crawl_product(req.pcode, job=job)
+        report = crawl_product(req.pcode, client=client, job=job)
     except SoftTimeLimitExceeded as exc:
         return _crashed(req, job, DoorFailure.TIMEOUT, exc)
     except Exception as exc:
         logger.exception("door crawl of %s failed", req.pcode)
         return _crashed(req, job, DoorFailure.CRASH, exc)
+    finally:
+        client.close()
     failure = classify(report)
     _finish(req, failure)
     return {"request_id": req.pk, "status": req.status, "failure": failure, **report.stats()}

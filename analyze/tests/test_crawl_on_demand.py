@@ -22,7 +22,7 @@ from catalog.models import DailyLowestPrice, Job, Product
 from catalog.services import PriceRow, record_prices
 from catalog.signals import prices_recorded, products_changed
 from catalog.tests.factories import CategoryFactory, ProductFactory
-from catalog.tests.fake_danawa import FakeDanawa, hang, unknown_template
+from catalog.tests.fake_danawa import FakeDanawa, error, hang, unknown_template
 from core.progress import JobStatus
 
 PCODE = "20157388"  # LG전자 2023 데스크톱 B80QV-AX5576 in the fake Danawa
@@ -341,3 +341,17 @@ def test_a_soft_time_limit_fails_the_request_as_timed_out(danawa, monkeypatch) -
     assert (req.status, req.failure) == (JobStatus.FAILED, DoorFailure.TIMEOUT)
     assert "시간 초과" in req.message
     assert req.job.status == JobStatus.FAILED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_danawa_that_keeps_failing_is_tried_three_times_at_most(
+    client: Client, danawa: FakeDanawa, eager, settings
+) -> None:
+    settings.DANAWA_MAX_RETRIES = 4  # the daily crawl's budget; a waiting person gets less
+    danawa.always(f"product:{PCODE}", error(503))
+
+    req = crawl_once(client)
+
+    assert (req.status, req.failure) == (JobStatus.FAILED, DoorFailure.UNREACHABLE)
+    assert product_requests(danawa) == 1 + crawl.MAX_RETRIES
+    assert "다나와에 연결하지 못했습니다" in client.get(status_url(PCODE)).content.decode()
