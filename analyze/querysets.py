@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from analyze.models import DoorRequest
 
 
 class DoorRequestQuerySet(models.QuerySet):
@@ -15,7 +19,7 @@ class DoorRequestQuerySet(models.QuerySet):
     def for_pcode(self, pcode: str) -> DoorRequestQuerySet:
         return self.filter(pcode=pcode)
 
-    def latest_for(self, pcode: str):  # -> DoorRequest | None
+    def latest_for(self, pcode: str) -> DoorRequest | None:
         """The newest request for ``pcode`` (served by ``doorrequest_pcode_latest``)."""
         return self.for_pcode(pcode).order_by("-created_at", "-id").first()
 

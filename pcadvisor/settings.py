@@ -296,6 +296,8 @@ if not re.fullmatch(r"\s*[1-9][0-9]*\s*/\s*([1-9][0-9]*)?\s*[smhd]?\s*", DOOR_CR
 # How long one crawl on demand may take (the task's soft limit; the progress page says
 # "시간 초과" once a request is older than this plus the task's hard-limit margin).
 DOOR_CRAWL_TIME_LIMIT_SECONDS = env_int("DOOR_CRAWL_TIME_LIMIT_SECONDS", 60)
+if DOOR_CRAWL_TIME_LIMIT_SECONDS < 5:
+    raise ImproperlyConfigured("DOOR_CRAWL_TIME_LIMIT_SECONDS must be at least 5")
 # Rate limits read X-Forwarded-For only behind a proxy that sets it (see core.ratelimit).
 RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATELIMIT_TRUST_X_FORWARDED_FOR", False)
 

@@ -119,8 +119,15 @@ class AnalyzeView(APIView):
             200: ANALYZE_200,
             202: CrawlAcceptedSerializer,
             400: OpenApiResponse(DetailSerializer, description="받지 않는 입력 (한국어 안내)"),
-            404: OpenApiResponse(DetailSerializer, description="상품명과 맞는 상품이 없습니다"),
+            404: OpenApiResponse(
+                DetailSerializer, description="상품명과 맞는 상품이 없습니다 / 다나와에 없는 상품"
+            ),
             429: OpenApiResponse(RateLimitedSerializer, description="새로 조회한 횟수 초과"),
+            502: OpenApiResponse(
+                DetailSerializer,
+                description="다나와에서 가져오지 못했습니다 (작업을 바로 실행하는 설정, "
+                "CELERY_TASK_ALWAYS_EAGER에서만: 보통은 202 다음 status_url이 알려 줍니다)",
+            ),
         },
         examples=[
             OpenApiExample(

@@ -14,7 +14,7 @@ from analyze.crawl import status_url
 from analyze.models import DoorRequest
 from catalog.services import PriceRow, record_prices
 from catalog.tests.factories import CategoryFactory, ProductFactory
-from catalog.tests.fake_danawa import FakeDanawa
+from catalog.tests.fake_danawa import FakeDanawa, unknown_template
 
 API = reverse("analyze-api:analyze")
 DOOR = reverse("analyze:door")
@@ -76,6 +76,19 @@ def test_a_new_product_answers_202_with_a_status_url_and_the_status_follows_the_
     assert state["analysis_url"] == reverse("analyze:analysis", args=[PCODE])
     ready = post(client, PCODE)
     assert ready.status_code == 200 and ready.json()["kind"] == "analysis"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crawl_that_finishes_before_the_answer_answers_with_its_outcome(
+    client: Client, danawa: FakeDanawa, eager: None
+) -> None:
+    # CELERY_TASK_ALWAYS_EAGER: the crawl runs inside the POST
+    assert post(client, PCODE).status_code == 200
+    missing = post(client, "99887766")
+    assert missing.status_code == 404 and "상품이 없습니다" in missing.json()["detail"]
+    danawa.always("product:19284752", unknown_template())
+    broken = post(client, "19284752")
+    assert broken.status_code == 502 and broken.json()["code"] == "unknown_template"
 
 
 @pytest.mark.django_db
@@ -195,7 +208,7 @@ def test_staff_see_the_door_requests_in_the_admin(admin_client: Client) -> None:
 def test_the_endpoints_are_in_the_openapi_schema(client: Client) -> None:
     schema = client.get(reverse("api-schema"), {"format": "json"}).json()
     post_op = schema["paths"]["/api/v1/analyze/"]["post"]
-    assert set(post_op["responses"]) == {"200", "202", "400", "404", "429"}
+    assert set(post_op["responses"]) == {"200", "202", "400", "404", "429", "502"}
     body = schema["components"]["schemas"]["DoorInput"]
     assert body["properties"]["url"]["maxLength"] == 500
     assert "/api/v1/analyze/status/{pcode}/" in schema["paths"]
