@@ -132,7 +132,7 @@ class AnalyzeView(APIView):
         examples=[
             OpenApiExample(
                 "다나와 상품 주소",
-                value={"url": "https://prod.danawa.com/info/?pcode=20157388&cate=112756"},
+                value={"url": "https://prod.danawa.com/info/?pcode=20157388"},
                 request_only=True,
             ),
             OpenApiExample("상품 코드", value={"url": "20157388"}, request_only=True),
