@@ -97,7 +97,8 @@ def status_url(pcode: str) -> str:
 # --------------------------------------------------------------------------- reads
 
 
-def catalog_product(pcode: str) -> Product | None:
+def known_product(pcode: str) -> Product | None:
+    """The catalog's product with this pcode, if it has one."""
     return Product.objects.filter(pcode=pcode).select_related("category").first()
 
 
@@ -128,7 +129,7 @@ class DoorRoute:
 
 def door_route(pcode: str) -> DoorRoute:
     """Where ``pcode`` goes (reads only; see the module docstring)."""
-    product = catalog_product(pcode)
+    product = known_product(pcode)
     if product is not None and is_fresh(product):
         return DoorRoute("ready", pcode, product)
     active = DoorRequest.objects.active().for_pcode(pcode).first()
@@ -202,7 +203,7 @@ def door_status(pcode: str) -> DoorStatus:
     req = DoorRequest.objects.latest_for(pcode)
     if req is None:
         return DoorStatus(pcode, "none", "이 상품 코드로 조회한 적이 없습니다.")
-    product = req.product or catalog_product(pcode)
+    product = req.product or known_product(pcode)
     if req.is_active:
         left = (deadline(req) - timezone.now()).total_seconds()
         if left <= 0:
@@ -243,7 +244,7 @@ def request_crawl(pcode: str, *, client: str) -> CrawlStart:
     decision = hit(RATE_SCOPE, client, crawl_rate())
     if not decision.allowed:
         raise CrawlRateLimited(decision)
-    product = catalog_product(pcode)
+    product = known_product(pcode)
     try:
         with transaction.atomic():
             req = DoorRequest.objects.create(
@@ -370,7 +371,7 @@ def _crashed(req: DoorRequest, job: object, failure: str, exc: Exception) -> dic
 
 
 def _finish(req: DoorRequest, failure: str) -> None:
-    product = catalog_product(req.pcode) or req.product
+    product = known_product(req.pcode) or req.product
     if failure:
         mark_finished(
             req,

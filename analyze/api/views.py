@@ -27,9 +27,9 @@ from analyze.crawl import (
     STALE_MESSAGE,
     CrawlRateLimited,
     analysis_url,
-    catalog_product,
     door_route,
     door_status,
+    known_product,
     request_crawl,
     status_url,
 )
@@ -188,7 +188,7 @@ class AnalyzeView(APIView):
 
 def _after_crawl(pcode: str) -> Response:
     state = door_status(pcode)
-    product = catalog_product(pcode)
+    product = known_product(pcode)
     if state.status == "done" and product is not None:
         return _ready(product)
     if state.stale and product is not None:
