@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -33,10 +33,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analyze.models import DoorFailure, DoorRequest
-from catalog.models import DailyLowestPrice, JobKind, Product
+from catalog.models import DailyLowestPrice, Job, JobKind, Product
 from catalog.services import finish_job, mark_finished, mark_running, start_job
 from core.progress import JobStatus
 from core.ratelimit import Decision, Rate, hit
+
+if TYPE_CHECKING:
+    from catalog.danawa.crawler import CrawlReport
 
 logger = logging.getLogger(__name__)
 
@@ -314,12 +317,11 @@ def failure_message(failure: str, pcode: str) -> str:
     }.get(failure, "예상하지 못한 오류로 상품을 가져오지 못했습니다. 잠시 후 다시 시도하세요.")
 
 
-def classify(report: object) -> str:
-    """The failure of a crawl report (``catalog.danawa.crawler.CrawlReport``), "" on success."""
-    if getattr(report, "products_seen", 0):
+def classify(report: CrawlReport) -> str:
+    """The failure of a crawl report, "" on success (a product page read and stored)."""
+    if report.products_seen:
         return ""
-    errors = getattr(report, "errors", [])
-    first = errors[0] if errors else {"kind": "", "reason": ""}
+    first = report.errors[0] if report.errors else {"kind": "", "reason": ""}
     kind, reason = first.get("kind", ""), first.get("reason", "")
     if kind == "unknown_template":
         return DoorFailure.UNKNOWN_TEMPLATE
@@ -364,7 +366,7 @@ def run_door_request(request_id: int) -> dict:
     return {"request_id": req.pk, "status": req.status, "failure": failure, **report.stats()}
 
 
-def _crashed(req: DoorRequest, job: object, failure: str, exc: Exception) -> dict:
+def _crashed(req: DoorRequest, job: Job, failure: str, exc: Exception) -> dict:
     finish_job(job, errors=[{"url": "", "reason": repr(exc), "kind": failure}], failed=True)
     _finish(req, failure)
     return {"request_id": req.pk, "status": JobStatus.FAILED, "failure": failure}
