@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401  (the door's pages are added here)
+from django.urls import path
+
+from analyze import views_analysis
 
 app_name = "analyze"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("<str:pcode>/", views_analysis.analysis_page, name="analysis"),
+]

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401  (the door's endpoints are added here)
+from django.urls import path
+
+from analyze.api import views_analysis
 
 app_name = "analyze-api"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("<str:pcode>/", views_analysis.analysis_view, name="analysis"),
+]
