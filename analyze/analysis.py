@@ -27,7 +27,7 @@ from core.caching import cached
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CACHE_SECONDS = 10 * 60
 CHEAPER_LIMIT = 5
 LOOKALIKES_K = 6
@@ -171,7 +171,11 @@ def _history_block(trend: object, full_points: list[tuple[dt.date, int]]) -> dic
         start = last_day - dt.timedelta(days=days - 1)
         window = [(d, p) for d, p in full_points if d >= start]
         day, price = min(window, key=lambda point: (point[1], -point[0].toordinal()))
-        lows[f"lowest_{days}"] = {"price": price, "day": day.isoformat()}
+        lows[f"lowest_{days}"] = {
+            "price": price,
+            "day": day.isoformat(),
+            "day_label": f"{day.year}.{day.month}.{day.day}",
+        }
     lowest = trend.history.lowest
     return {
         "status": "ok" if full_points else "no_history",

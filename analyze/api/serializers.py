@@ -6,7 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
-class BlockSerializer(serializers.Serializer):
+class AnalysisBlockSerializer(serializers.Serializer):
     status = serializers.CharField(
         help_text='"ok"이면 보여 줄 내용이 있고, 아니면 그 이유가 message에'
     )
@@ -27,7 +27,7 @@ class AnalysisProductSerializer(serializers.Serializer):
     image_url = serializers.CharField(allow_blank=True)
 
 
-class VerdictSerializer(BlockSerializer):
+class AnalysisVerdictSerializer(AnalysisBlockSerializer):
     verdict = serializers.CharField(allow_blank=True, help_text="buy / wait / neutral")
     label = serializers.CharField(allow_blank=True, help_text="지금 사세요 / 기다리세요 / 보통")
     direction = serializers.CharField(allow_blank=True, help_text="up / flat / down")
@@ -39,75 +39,78 @@ class VerdictSerializer(BlockSerializer):
     notes = serializers.ListField(child=serializers.CharField())
 
 
-class LowestSerializer(serializers.Serializer):
+class AnalysisLowestSerializer(serializers.Serializer):
     price = serializers.IntegerField()
     day = serializers.DateField()
+    day_label = serializers.CharField(help_text="2026.11.14")
 
 
-class ForecastPointSerializer(serializers.Serializer):
+class AnalysisForecastPointSerializer(serializers.Serializer):
     day = serializers.DateField()
     price = serializers.IntegerField()
     low = serializers.IntegerField()
     high = serializers.IntegerField()
 
 
-class HistorySerializer(BlockSerializer):
+class AnalysisHistorySerializer(AnalysisBlockSerializer):
     days = serializers.IntegerField()
     first_day = serializers.DateField(allow_null=True)
     last_day = serializers.DateField(allow_null=True)
     latest = serializers.IntegerField(allow_null=True)
-    lowest_30 = LowestSerializer(allow_null=True)
-    lowest_90 = LowestSerializer(allow_null=True)
+    lowest_30 = AnalysisLowestSerializer(allow_null=True)
+    lowest_90 = AnalysisLowestSerializer(allow_null=True)
     lowest_label = serializers.CharField(allow_blank=True)
     points = serializers.ListField(
         child=serializers.ListField(child=serializers.JSONField()),
         help_text="[날짜, 일별 최저가] (최근 90일)",
     )
-    forecast = ForecastPointSerializer(many=True, help_text="10일 예측과 비슷한 상품의 20~80% 구간")
+    forecast = AnalysisForecastPointSerializer(
+        many=True, help_text="10일 예측과 비슷한 상품의 20~80% 구간"
+    )
 
 
-class DealSerializer(serializers.Serializer):
+class AnalysisDealSerializer(serializers.Serializer):
     percent = serializers.FloatField(help_text="적정가보다 싼 비율(+) / 비싼 비율(-)")
     verdict = serializers.CharField()
     label = serializers.CharField()
     text = serializers.CharField()
 
 
-class ExplanationSerializer(serializers.Serializer):
+class AnalysisExplanationSerializer(serializers.Serializer):
     label = serializers.CharField()
     won = serializers.IntegerField()
 
 
-class MemberSerializer(serializers.Serializer):
+class AnalysisMemberSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     price = serializers.IntegerField()
     weight = serializers.FloatField()
 
 
-class FairPriceSerializer(BlockSerializer):
+class AnalysisFairPriceSerializer(AnalysisBlockSerializer):
     fair_price = serializers.IntegerField(required=False)
     low = serializers.IntegerField(required=False)
     high = serializers.IntegerField(required=False)
     coverage = serializers.IntegerField(required=False)
     listed_price = serializers.IntegerField(required=False, allow_null=True)
-    deal = DealSerializer(required=False, allow_null=True)
+    deal = AnalysisDealSerializer(required=False, allow_null=True)
     deal_line = serializers.CharField(
         required=False, allow_blank=True, help_text="적정가보다 12% 저렴 / 12% 비쌈 / 적정가 수준"
     )
-    explanation = ExplanationSerializer(many=True, required=False)
-    members = MemberSerializer(many=True, required=False)
+    explanation = AnalysisExplanationSerializer(many=True, required=False)
+    members = AnalysisMemberSerializer(many=True, required=False)
     model_version = serializers.IntegerField(required=False)
     used_image = serializers.BooleanField(required=False)
 
 
-class UseSerializer(serializers.Serializer):
+class AnalysisUseSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     weights = serializers.CharField()
 
 
-class CheaperItemSerializer(serializers.Serializer):
+class AnalysisCheaperItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     pcode = serializers.CharField()
     name = serializers.CharField()
@@ -118,14 +121,14 @@ class CheaperItemSerializer(serializers.Serializer):
     analysis_url = serializers.CharField()
 
 
-class CheaperSerializer(BlockSerializer):
-    use = UseSerializer(allow_null=True)
+class AnalysisCheaperSerializer(AnalysisBlockSerializer):
+    use = AnalysisUseSerializer(allow_null=True)
     use_note = serializers.CharField(required=False)
     score = serializers.FloatField(allow_null=True)
-    items = CheaperItemSerializer(many=True)
+    items = AnalysisCheaperItemSerializer(many=True)
 
 
-class OfferSerializer(serializers.Serializer):
+class AnalysisOfferSerializer(serializers.Serializer):
     shop = serializers.CharField()
     price = serializers.IntegerField()
     shipping_fee = serializers.IntegerField(allow_null=True, help_text="0 = 무료배송, 없으면 null")
@@ -137,13 +140,13 @@ class OfferSerializer(serializers.Serializer):
     )
 
 
-class OffersSerializer(BlockSerializer):
+class AnalysisOffersSerializer(AnalysisBlockSerializer):
     fetched_at = serializers.DateTimeField(allow_null=True)
     fetched_label = serializers.CharField(allow_blank=True)
-    items = OfferSerializer(many=True)
+    items = AnalysisOfferSerializer(many=True)
 
 
-class LookalikeSerializer(serializers.Serializer):
+class AnalysisLookalikeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     pcode = serializers.CharField()
     name = serializers.CharField()
@@ -154,13 +157,13 @@ class LookalikeSerializer(serializers.Serializer):
     page_url = serializers.CharField()
 
 
-class LookalikesSerializer(BlockSerializer):
+class AnalysisLookalikesSerializer(AnalysisBlockSerializer):
     embedder = serializers.CharField(allow_blank=True)
-    items = LookalikeSerializer(many=True)
+    items = AnalysisLookalikeSerializer(many=True)
     notes = serializers.ListField(child=serializers.CharField())
 
 
-class UseCaseRowSerializer(serializers.Serializer):
+class AnalysisUseCaseRowSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     weights = serializers.CharField()
@@ -168,35 +171,35 @@ class UseCaseRowSerializer(serializers.Serializer):
     rank = serializers.IntegerField(allow_null=True)
 
 
-class UseCasesSerializer(BlockSerializer):
-    rows = UseCaseRowSerializer(many=True)
+class AnalysisUseCasesSerializer(AnalysisBlockSerializer):
+    rows = AnalysisUseCaseRowSerializer(many=True)
     peers = serializers.IntegerField()
     peer_band = serializers.IntegerField(required=False)
 
 
-class BandChangeSerializer(serializers.Serializer):
+class AnalysisBandChangeSerializer(serializers.Serializer):
     label = serializers.CharField()
     count = serializers.IntegerField()
     average_change = serializers.FloatField(allow_null=True)
     average_change_text = serializers.CharField()
 
 
-class MarketAverageSerializer(serializers.Serializer):
+class AnalysisMarketAverageSerializer(serializers.Serializer):
     average_change = serializers.FloatField(allow_null=True)
     average_change_text = serializers.CharField()
     tracked = serializers.IntegerField()
     end = serializers.DateField(allow_null=True)
 
 
-class MarketSerializer(BlockSerializer):
+class AnalysisMarketSerializer(AnalysisBlockSerializer):
     horizon = serializers.IntegerField(required=False)
     price = serializers.IntegerField(required=False)
     base_price = serializers.IntegerField(required=False)
     change = serializers.FloatField(required=False, help_text="이 상품의 최근 10일 변화")
     change_text = serializers.CharField(required=False)
     direction = serializers.CharField(required=False)
-    band = BandChangeSerializer(required=False)
-    market = MarketAverageSerializer(required=False)
+    band = AnalysisBandChangeSerializer(required=False)
+    market = AnalysisMarketAverageSerializer(required=False)
     scope = serializers.CharField(required=False)
 
 
@@ -204,11 +207,11 @@ class AnalysisSerializer(serializers.Serializer):
     """한 상품의 분석: 판정, 가격 흐름, 적정가, 더 싼 같은 성능, 판매처, 비슷한 상품과 용도, 시장 비교."""
 
     product = AnalysisProductSerializer()
-    verdict = VerdictSerializer()
-    history = HistorySerializer()
-    fair_price = FairPriceSerializer()
-    cheaper = CheaperSerializer()
-    offers = OffersSerializer()
-    lookalikes = LookalikesSerializer()
-    use_cases = UseCasesSerializer()
-    market = MarketSerializer()
+    verdict = AnalysisVerdictSerializer()
+    history = AnalysisHistorySerializer()
+    fair_price = AnalysisFairPriceSerializer()
+    cheaper = AnalysisCheaperSerializer()
+    offers = AnalysisOffersSerializer()
+    lookalikes = AnalysisLookalikesSerializer()
+    use_cases = AnalysisUseCasesSerializer()
+    market = AnalysisMarketSerializer()
