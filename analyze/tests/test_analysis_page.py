@@ -349,6 +349,8 @@ def test_the_api_is_in_the_openapi_schema(client: Client) -> None:
     assert {"verdict", "history", "fair_price", "cheaper", "offers", "market"} <= set(
         component["properties"]
     )
+    root = client.get("/api/v1/", HTTP_ACCEPT="application/json").json()
+    assert root["analyze"]["analysis"].endswith("/api/v1/analyze/{pcode}/")
 
 
 # --------------------------------------------------------------------------- speed
