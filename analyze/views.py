@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from analyze.crawl import (
-    STALE_MESSAGE,
     CrawlRateLimited,
     analysis_url,
     crawl_rate,
@@ -130,13 +129,3 @@ def status(request: HttpRequest, pcode: str) -> HttpResponse:
     }
     http_status = 404 if state.status == "none" else 200
     return render(request, "analyze/status.html", context, status=http_status)
-
-
-# placeholder: replaced by the analysis page at merge
-def analysis_placeholder(request: HttpRequest, pcode: str) -> HttpResponse:
-    context = {
-        "pcode": pcode,
-        "stale": request.GET.get("stale") == "1",
-        "stale_message": STALE_MESSAGE,
-    }
-    return render(request, "analyze/placeholder.html", context)

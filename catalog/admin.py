@@ -33,6 +33,7 @@ from catalog.models import (
     Manufacturer,
     PriceSnapshot,
     Product,
+    ShopOffer,
 )
 
 logger = logging.getLogger(__name__)
@@ -171,6 +172,56 @@ class PriceSnapshotInline(admin.TabularInline):
         return False
 
 
+class ShopOfferInline(admin.TabularInline):
+    """The shops' offers of the last product crawl (read-only: the crawl replaces them)."""
+
+    model = ShopOffer
+    fields = [
+        "shop",
+        "price_display",
+        "shipping_display",
+        "card_display",
+        "offer_link",
+        "fetched_at",
+    ]
+    readonly_fields = fields
+    ordering = ["price", "position"]
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name_plural = "판매처 가격 (마지막 상품 수집 기준)"
+
+    @admin.display(description="가격")
+    def price_display(self, obj: ShopOffer) -> str:
+        return won(obj.price)
+
+    @admin.display(description="배송")
+    def shipping_display(self, obj: ShopOffer) -> str:
+        return obj.shipping_label or "-"
+
+    @admin.display(description="카드 할인가")
+    def card_display(self, obj: ShopOffer) -> str:
+        return f"{won(obj.card_price)} ({obj.card_label})" if obj.card_price else "-"
+
+    @admin.display(description="링크")
+    def offer_link(self, obj: ShopOffer) -> str:
+        if not obj.url:
+            return "-"
+        return format_html(
+            '<a href="{}" rel="noopener noreferrer nofollow">{}</a>', obj.url, "판매처"
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Product | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Product | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Product | None = None) -> bool:
+        return False
+
+
 class MergeProductsForm(forms.Form):
     keep = forms.ModelChoiceField(
         queryset=Product.objects.none(), widget=forms.RadioSelect, label="남길 상품"
@@ -262,7 +313,7 @@ class ProductAdmin(admin.ModelAdmin):
             },
         ),  # fmt: skip
     ]
-    inlines = [PriceSnapshotInline]
+    inlines = [ShopOfferInline, PriceSnapshotInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["rematch_benchmarks_action", "merge_products_action"]
     show_full_result_count = False

@@ -14,6 +14,7 @@ from catalog.querysets import (
     ManufacturerQuerySet,
     PriceSnapshotQuerySet,
     ProductQuerySet,
+    ShopOfferQuerySet,
 )
 from catalog.validators import danawa_product_pcode, validate_danawa_product_url
 from core.progress import JobStatus, ProgressRecord
@@ -307,6 +308,55 @@ class DailyLowestPrice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.day} {self.price:,}원"
+
+
+class ShopOffer(models.Model):
+    """One shop's offer as Danawa's product page lists it (the lowest-price area): the shop,
+    its price, shipping (a fee, or a text such as "무료배송"), the card-discount price when one
+    is shown, and the link out to the offer (http(s) only, tracking stripped by the parser).
+
+    Written only by ``catalog.services.offers.replace_offers`` (the product crawl replaces a
+    product's offers whole, in one transaction); read through ``ShopOfferQuerySet``. ``position``
+    is the order the page listed them in."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="offers", verbose_name="상품"
+    )
+    shop = models.CharField("판매처", max_length=100)
+    price = models.PositiveIntegerField("가격 (원)")
+    shipping_fee = models.PositiveIntegerField("배송비 (원)", null=True, blank=True)
+    shipping_text = models.CharField("배송 안내", max_length=60, blank=True)
+    card_price = models.PositiveIntegerField("카드 할인가 (원)", null=True, blank=True)
+    card_label = models.CharField("카드 할인 안내", max_length=60, blank=True)
+    url = models.URLField("판매처 링크", max_length=1000, blank=True)
+    position = models.PositiveSmallIntegerField("순서", default=0)
+    fetched_at = models.DateTimeField("수집 일시")
+
+    objects = ShopOfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["product", "price", "position"]
+        verbose_name = "판매처 가격"
+        verbose_name_plural = "판매처 가격"
+        indexes = [
+            # the analysis page's "어디서 살까": one product's offers, cheapest first
+            models.Index(fields=["product", "price"], name="shopoffer_product_price_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="shopoffer_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.shop} {self.price:,}원"
+
+    @property
+    def shipping_label(self) -> str:
+        """What the page shows for shipping: "무료배송", "배송비 2,500원", or the page's text."""
+        if self.shipping_fee == 0:
+            return self.shipping_text or "무료배송"
+        if self.shipping_fee:
+            return f"배송비 {self.shipping_fee:,}원"
+        return self.shipping_text
 
 
 class JobKind(models.TextChoices):

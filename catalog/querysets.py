@@ -154,3 +154,9 @@ class BenchmarkQuerySet(models.QuerySet):
     def search(self, text: str) -> BenchmarkQuerySet:
         text = (text or "").strip()
         return self.filter(name__icontains=text) if text else self
+
+
+class ShopOfferQuerySet(models.QuerySet):
+    def for_product(self, product_id: int) -> ShopOfferQuerySet:
+        """One product's offers, cheapest first (then in the page's order)."""
+        return self.filter(product_id=product_id).order_by("price", "position", "pk")

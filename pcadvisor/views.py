@@ -125,12 +125,14 @@ def _reverse_endpoint(name: str, request: Request) -> str:
         return api_reverse(name, request=request)
     except NoReverseMatch:
         pass
-    try:
-        # 2147483647: a placeholder id no other part of the path can contain
-        url = api_reverse(name, kwargs={"pk": 2147483647}, request=request)
-    except NoReverseMatch:
-        return ""
-    return url.replace("2147483647", "{id}")
+    # 2147483647: a placeholder id no other part of the path can contain
+    for kwarg, shown in (("pk", "{id}"), ("pcode", "{pcode}")):
+        try:
+            url = api_reverse(name, kwargs={kwarg: 2147483647}, request=request)
+        except NoReverseMatch:
+            continue
+        return url.replace("2147483647", shown)
+    return ""
 
 
 class ApiRootView(APIView):

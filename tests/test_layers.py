@@ -1,5 +1,5 @@
 """Dependencies point one way: core ← catalog ← pricing, trends, similarity ← recommend ←
-pcadvisor (the top: settings, URLs, Celery app, front-door views).
+analyze ← pcadvisor (the top: settings, URLs, Celery app, front-door views).
 
 Every import statement of every module of an app (its tests included) is read with ``ast``, so an
 import inside a function counts as much as one at the top of the file, and so does a literal
@@ -23,7 +23,9 @@ ALLOWED: dict[str, set[str]] = {
     "trends": {"core", "catalog"},
     "similarity": {"core", "catalog"},
     "recommend": {"core", "catalog", "pricing", "trends", "similarity"},
-    "pcadvisor": {"core", "catalog", "pricing", "trends", "similarity", "recommend"},
+    # the front door ("PC 지금 살까?") composes every app below it
+    "analyze": {"core", "catalog", "pricing", "trends", "similarity", "recommend"},
+    "pcadvisor": {"core", "catalog", "pricing", "trends", "similarity", "recommend", "analyze"},
 }
 LAYERS = set(ALLOWED)
 

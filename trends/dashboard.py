@@ -135,6 +135,26 @@ def market_details() -> dict[str, object]:
     return {"categories": categories, "risers": movers["risers"], "fallers": movers["fallers"]}
 
 
+def product_change(product_id: int) -> dict[str, object] | None:
+    """One product's 10-day change as the dashboard counts it (its rollup row: the latest daily
+    lowest against the one ``HORIZON`` days earlier, its direction and its price band), or None
+    when the dashboard does not count it (no fresh price, none 10 days earlier, not a PC kind).
+    The band's and the market's averages to compare it with are ``market_summary()``'s."""
+    row = (
+        ProductWindow.objects.changed()
+        .filter(product_id=product_id)
+        .values("price", "base_price", "change", "direction", "band")
+        .first()
+    )
+    if row is None:
+        return None
+    band = row["band"]
+    return {
+        **row,
+        "band_label": PRICE_BANDS[band][0] if band is not None and band < len(PRICE_BANDS) else "",
+    }
+
+
 def market_summary(*, refresh: bool = False) -> dict[str, object]:
     """The cached dashboard (what the home page shows); computed on a miss."""
     return cached(CACHE_KEY, CACHE_SECONDS, compute_market_summary, refresh=refresh)

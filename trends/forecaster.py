@@ -38,14 +38,14 @@ PANEL_DAYS = LOOKBACK + HORIZON + 5
 VERSION_KEY = "trends:model-version"
 CHART_DAYS = 90
 
-VERDICT_LABELS = {"buy": "지금 사세요", "wait": "기다리세요", "neutral": "급하지 않아요"}
+VERDICT_LABELS = {"buy": "지금 사세요", "wait": "기다리세요", "neutral": "보통"}
 DIRECTION_LABELS = {"up": "오름", "flat": "보합", "down": "내림"}
 # The rule the product page and /trends/ state (trends.ml.forecast: direction_of, VERDICTS,
 # middle_point); one sentence per step.
 _T = f"{THRESHOLD:.0%}"
 VERDICT_RULE = [
     f"10일 뒤 예상 변화가 +{_T}를 넘으면(반올림해 +{THRESHOLD * 100 + 0.1:.1f}% 이상) 오름 → "
-    f"지금 사세요, −{_T} 미만이면 내림 → 기다리세요, 그 사이면 보합 → 급하지 않아요.",
+    f"지금 사세요, −{_T} 미만이면 내림 → 기다리세요, 그 사이면 보합 → 보통.",
     f"예상 변화는 비슷한 상품 {HORIZON}일 흐름의 가운데(가중 {1 - AGREEMENT:.0%}~"
     f"{AGREEMENT:.0%} 구간)에서 0%에 가장 가까운 값입니다. 그래서 비슷한 상품의 "
     f"{AGREEMENT:.0%} 이상이 같은 쪽으로 {_T} 넘게 움직였을 때만 오름이나 내림이 됩니다.",

@@ -1,4 +1,6 @@
-"""The front door's API: what it takes and the shapes of its answers (for the schema)."""
+"""The front door's API: what it takes and the shapes of its answers (for the schema). The
+analysis's JSON is an OpenAPI component too: ``analyze.analysis.build_analysis`` builds the
+dict; the Analysis* serializers document it (and shape the response) block by block."""
 
 from __future__ import annotations
 
@@ -83,3 +85,213 @@ class DetailSerializer(serializers.Serializer):
 class RateLimitedSerializer(serializers.Serializer):
     detail = serializers.CharField()
     retry_after = serializers.IntegerField()
+
+class AnalysisBlockSerializer(serializers.Serializer):
+    status = serializers.CharField(
+        help_text='"ok"이면 보여 줄 내용이 있고, 아니면 그 이유가 message에'
+    )
+    message = serializers.CharField(allow_blank=True)
+
+
+class AnalysisProductSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    pcode = serializers.CharField()
+    name = serializers.CharField()
+    category = serializers.CharField()
+    category_kind = serializers.CharField()
+    manufacturer = serializers.CharField(allow_blank=True)
+    price = serializers.IntegerField(allow_null=True)
+    price_day = serializers.DateField(allow_null=True)
+    page_url = serializers.CharField()
+    danawa_url = serializers.CharField(allow_blank=True)
+    image_url = serializers.CharField(allow_blank=True)
+
+
+class AnalysisVerdictSerializer(AnalysisBlockSerializer):
+    verdict = serializers.CharField(allow_blank=True, help_text="buy / wait / neutral")
+    label = serializers.CharField(allow_blank=True, help_text="지금 사세요 / 기다리세요 / 보통")
+    direction = serializers.CharField(allow_blank=True, help_text="up / flat / down")
+    direction_label = serializers.CharField(allow_blank=True)
+    change = serializers.FloatField(allow_null=True, help_text="10일 예상 변화 (0.023 = +2.3%)")
+    change_text = serializers.CharField(allow_blank=True)
+    confidence = serializers.FloatField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+class AnalysisLowestSerializer(serializers.Serializer):
+    price = serializers.IntegerField()
+    day = serializers.DateField()
+    day_label = serializers.CharField(help_text="2026.11.14")
+
+
+class AnalysisForecastPointSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    price = serializers.IntegerField()
+    low = serializers.IntegerField()
+    high = serializers.IntegerField()
+
+
+class AnalysisHistorySerializer(AnalysisBlockSerializer):
+    days = serializers.IntegerField()
+    first_day = serializers.DateField(allow_null=True)
+    last_day = serializers.DateField(allow_null=True)
+    latest = serializers.IntegerField(allow_null=True)
+    lowest_30 = AnalysisLowestSerializer(allow_null=True)
+    lowest_90 = AnalysisLowestSerializer(allow_null=True)
+    lowest_label = serializers.CharField(allow_blank=True)
+    points = serializers.ListField(
+        child=serializers.ListField(child=serializers.JSONField()),
+        help_text="[날짜, 일별 최저가] (최근 90일)",
+    )
+    forecast = AnalysisForecastPointSerializer(
+        many=True, help_text="10일 예측과 비슷한 상품의 20~80% 구간"
+    )
+
+
+class AnalysisDealSerializer(serializers.Serializer):
+    percent = serializers.FloatField(help_text="적정가보다 싼 비율(+) / 비싼 비율(-)")
+    verdict = serializers.CharField()
+    label = serializers.CharField()
+    text = serializers.CharField()
+
+
+class AnalysisExplanationSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    won = serializers.IntegerField()
+
+
+class AnalysisMemberSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    price = serializers.IntegerField()
+    weight = serializers.FloatField()
+
+
+class AnalysisFairPriceSerializer(AnalysisBlockSerializer):
+    fair_price = serializers.IntegerField(required=False)
+    low = serializers.IntegerField(required=False)
+    high = serializers.IntegerField(required=False)
+    coverage = serializers.IntegerField(required=False)
+    listed_price = serializers.IntegerField(required=False, allow_null=True)
+    deal = AnalysisDealSerializer(required=False, allow_null=True)
+    deal_line = serializers.CharField(
+        required=False, allow_blank=True, help_text="적정가보다 12% 저렴 / 12% 비쌈 / 적정가 수준"
+    )
+    explanation = AnalysisExplanationSerializer(many=True, required=False)
+    members = AnalysisMemberSerializer(many=True, required=False)
+    model_version = serializers.IntegerField(required=False)
+    used_image = serializers.BooleanField(required=False)
+
+
+class AnalysisUseSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    weights = serializers.CharField()
+
+
+class AnalysisCheaperItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    pcode = serializers.CharField()
+    name = serializers.CharField()
+    price = serializers.IntegerField()
+    score = serializers.FloatField()
+    saving = serializers.IntegerField(help_text="이 상품보다 싼 금액 (원)")
+    page_url = serializers.CharField()
+    analysis_url = serializers.CharField()
+
+
+class AnalysisCheaperSerializer(AnalysisBlockSerializer):
+    use = AnalysisUseSerializer(allow_null=True)
+    use_note = serializers.CharField(required=False)
+    score = serializers.FloatField(allow_null=True)
+    items = AnalysisCheaperItemSerializer(many=True)
+
+
+class AnalysisOfferSerializer(serializers.Serializer):
+    shop = serializers.CharField()
+    price = serializers.IntegerField()
+    shipping_fee = serializers.IntegerField(allow_null=True, help_text="0 = 무료배송, 없으면 null")
+    shipping = serializers.CharField(allow_blank=True)
+    card_price = serializers.IntegerField(allow_null=True)
+    card_label = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(
+        allow_blank=True, help_text="판매처 링크 (http(s), 추적 파라미터 없음)"
+    )
+
+
+class AnalysisOffersSerializer(AnalysisBlockSerializer):
+    fetched_at = serializers.DateTimeField(allow_null=True)
+    fetched_label = serializers.CharField(allow_blank=True)
+    items = AnalysisOfferSerializer(many=True)
+
+
+class AnalysisLookalikeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    pcode = serializers.CharField()
+    name = serializers.CharField()
+    price = serializers.IntegerField(allow_null=True)
+    similarity = serializers.FloatField()
+    same_photo = serializers.IntegerField()
+    image_url = serializers.CharField(allow_blank=True)
+    page_url = serializers.CharField()
+
+
+class AnalysisLookalikesSerializer(AnalysisBlockSerializer):
+    embedder = serializers.CharField(allow_blank=True)
+    items = AnalysisLookalikeSerializer(many=True)
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+class AnalysisUseCaseRowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    weights = serializers.CharField()
+    score = serializers.FloatField(allow_null=True)
+    rank = serializers.IntegerField(allow_null=True)
+
+
+class AnalysisUseCasesSerializer(AnalysisBlockSerializer):
+    rows = AnalysisUseCaseRowSerializer(many=True)
+    peers = serializers.IntegerField()
+    peer_band = serializers.IntegerField(required=False)
+
+
+class AnalysisBandChangeSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    average_change = serializers.FloatField(allow_null=True)
+    average_change_text = serializers.CharField()
+
+
+class AnalysisMarketAverageSerializer(serializers.Serializer):
+    average_change = serializers.FloatField(allow_null=True)
+    average_change_text = serializers.CharField()
+    tracked = serializers.IntegerField()
+    end = serializers.DateField(allow_null=True)
+
+
+class AnalysisMarketSerializer(AnalysisBlockSerializer):
+    horizon = serializers.IntegerField(required=False)
+    price = serializers.IntegerField(required=False)
+    base_price = serializers.IntegerField(required=False)
+    change = serializers.FloatField(required=False, help_text="이 상품의 최근 10일 변화")
+    change_text = serializers.CharField(required=False)
+    direction = serializers.CharField(required=False)
+    band = AnalysisBandChangeSerializer(required=False)
+    market = AnalysisMarketAverageSerializer(required=False)
+    scope = serializers.CharField(required=False)
+
+
+class AnalysisSerializer(serializers.Serializer):
+    """한 상품의 분석: 판정, 가격 흐름, 적정가, 더 싼 같은 성능, 판매처, 비슷한 상품과 용도, 시장 비교."""
+
+    product = AnalysisProductSerializer()
+    verdict = AnalysisVerdictSerializer()
+    history = AnalysisHistorySerializer()
+    fair_price = AnalysisFairPriceSerializer()
+    cheaper = AnalysisCheaperSerializer()
+    offers = AnalysisOffersSerializer()
+    lookalikes = AnalysisLookalikesSerializer()
+    use_cases = AnalysisUseCasesSerializer()
+    market = AnalysisMarketSerializer()

@@ -7,6 +7,9 @@ The day is the Korean calendar day (``timezone.localdate()`` with TIME_ZONE Asia
 once at the start of a run. A page that fails (network, unknown template) is recorded as an
 error with its URL and the crawl goes on; a run that could read nothing is a failed job.
 
+A product page's shops' offers (``parsers.Offer``) replace the product's stored offers in one
+transaction (``catalog.services.replace_offers``): a re-crawl never duplicates them.
+
 Product images are downloaded (``DanawaClient.fetch_bytes``) and stored through
 ``store_product_image`` when a product has no stored image or its image address changed, after
 the page's prices are recorded: a daily re-crawl downloads nothing it already has, and an image
@@ -32,6 +35,7 @@ from catalog.danawa.errors import DanawaError, UnknownTemplateError
 from catalog.models import Category, Job, JobKind, PriceSource, Product
 from catalog.services import (
     InvalidImageError,
+    OfferData,
     PriceReport,
     PriceRow,
     ProductData,
@@ -39,6 +43,7 @@ from catalog.services import (
     get_category,
     mark_job_started,
     record_prices,
+    replace_offers,
     start_job,
     store_product_image,
     update_job_progress,
@@ -81,6 +86,8 @@ class CrawlReport:
     products_unchanged: int = 0
     images_downloaded: int = 0
     images_failed: int = 0
+    # shops' offers stored by product crawls (not in ``stats()``: list crawls read none)
+    offers_stored: int = 0
     prices: PriceReport = field(default_factory=PriceReport)
     errors: list[dict[str, str]] = field(default_factory=list)
     categories: dict[str, dict] = field(default_factory=dict)
@@ -475,8 +482,37 @@ def _crawl_product_into(
     product = _upsert(report, data)
     if page.lowest_price:
         _record(report, [PriceRow(product.pk, day, page.lowest_price, "")], url)
+    _store_offers(report, product, page, url)
     if download:
         _download_image(report, client, product, page.image_url)
+
+
+def _store_offers(
+    report: CrawlReport, product: Product, page: parsers.ProductPage, url: str
+) -> None:
+    """Replace the product's offers with the page's (none when the page lists none). Offers
+    that could not be read are an error of kind "offers", never the product's failure."""
+    if page.offers_note and page.offers_note != parsers.NO_OFFERS_NOTE:
+        report.error(url, page.offers_note, kind="offers")
+    try:
+        report.offers_stored += replace_offers(
+            product,
+            [
+                OfferData(
+                    shop=o.shop,
+                    price=o.price,
+                    shipping_fee=o.shipping_fee,
+                    shipping_text=o.shipping_text,
+                    card_price=o.card_price,
+                    card_label=o.card_label,
+                    url=o.url,
+                )
+                for o in page.offers
+            ],
+        )
+    except Exception as exc:  # the offers must never cost the product and its price
+        logger.exception("storing the offers of danawa product %s failed", product.pcode)
+        report.error(url, f"판매처 저장 실패: {exc!r}", kind="store")
 
 
 # --------------------------------------------------------------------------- daily snapshot

@@ -8,10 +8,11 @@ none of the structure we know raises ``UnknownTemplateError``; a page that was c
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from lxml import etree
@@ -77,9 +78,27 @@ class ListPage:
         return not self.items
 
 
+@dataclass(frozen=True)
+class Offer:
+    """One shop's offer in a product page's lowest-price area. ``shipping_fee`` is 0 for free
+    shipping, None when the page shows only a text (``shipping_text``: "무료배송", "착불", ...);
+    ``card_price`` is the card-discount price when the page shows one; ``url`` is the link out
+    (http(s) only, tracking stripped: ``clean_offer_url``), "" when there is none."""
+
+    shop: str
+    price: int
+    shipping_fee: int | None = None
+    shipping_text: str = ""
+    card_price: int | None = None
+    card_label: str = ""
+    url: str = ""
+
+
 @dataclass
 class ProductPage:
-    """A product page: name, the spec table (label -> value), the lowest price, the image."""
+    """A product page: name, the spec table (label -> value), the lowest price, the image, and
+    the shops' offers (``offers``, cheapest first; when there are none, ``offers_note`` says
+    why)."""
 
     pcode: str
     name: str
@@ -89,6 +108,8 @@ class ProductPage:
     category_code: str = ""
     manufacturer: str = ""
     spec_summary: str = ""
+    offers: list[Offer] = field(default_factory=list)
+    offers_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -342,6 +363,7 @@ def parse_product_page(text: str, pcode: str = "") -> ProductPage:
             pcode = (parse_qs(urlsplit(canonical.get("href", "")).query).get("pcode") or [""])[0]
 
     summary = _text(_first(root, f"//div[{_cls('summary_info')}]//div[{_cls('spec_list')}]"))
+    offers, offers_note = parse_offers(root)
     return ProductPage(
         pcode=pcode,
         name=name,
@@ -351,4 +373,223 @@ def parse_product_page(text: str, pcode: str = "") -> ProductPage:
         category_code=category_code,
         manufacturer=manufacturer,
         spec_summary=" / ".join(s.strip() for s in summary.split(" / ") if s.strip()),
+        offers=offers,
+        offers_note=offers_note,
     )
+
+
+# --------------------------------------------------------------------------- shops' offers
+
+# Danawa's click-tracking redirect: the shop's address travels in one of these parameters.
+_REDIRECT_PARAMS = (
+    "url",
+    "link",
+    "link_url",
+    "goUrl",
+    "go_url",
+    "target",
+    "targetUrl",
+    "returnUrl",
+)
+_REDIRECT_PATH_RE = re.compile(r"(bridge|click|redirect|gate|loading)", re.I)
+_TRACKING_PARAMS = frozenset({"gclid", "fbclid", "msclkid", "n_media", "n_query", "n_rank"})
+NO_OFFERS_NOTE = "다나와 상품 페이지에 판매처 목록이 없습니다."
+
+
+def _is_danawa(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return host == "danawa.com" or host.endswith(".danawa.com")
+
+
+def clean_offer_url(url: str) -> str:
+    """The link out to a shop's offer: http(s) only (anything else is ""), Danawa's
+    click-tracking wrapper unwrapped when the target is in one of its parameters (else the link
+    as it is), and tracking parameters (``utm_*``, click ids) removed."""
+    url = (url or "").strip()
+    if not url or url.startswith("#"):
+        return ""  # "#" is a script's handle, not a link
+    parts = urlsplit(_absolute(url))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    if _is_danawa(parts.hostname or "") and _REDIRECT_PATH_RE.search(parts.path):
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        for name in _REDIRECT_PARAMS:
+            target = params.get(name, "").strip()
+            if urlsplit(target).scheme in ("http", "https"):
+                return clean_offer_url(target)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith("utm_") and k.lower() not in _TRACKING_PARAMS
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query, safe=":/"), fragment=""))
+
+
+def _shipping(text: str) -> tuple[int | None, str]:
+    """(fee, text) of a shipping cell: "무료배송" -> (0, "무료배송"), "배송비 2,500원" -> (2500, ""),
+    "착불" / "" -> (None, text)."""
+    text = " ".join(text.split())
+    if not text:
+        return None, ""
+    if "무료" in text:
+        return 0, "무료배송"
+    fee = parse_price(text)
+    if fee is not None:
+        return fee, ""
+    return None, text[:60]
+
+
+def _shop_name(cell: etree._Element | None) -> str:
+    """A shop's name: the logo's alt text, else the cell's text."""
+    if cell is None:
+        return ""
+    for img in cell.xpath(".//img[@alt]"):
+        alt = " ".join(img.get("alt", "").split())
+        if alt:
+            return alt
+    return _text(cell)
+
+
+def _link(el: etree._Element) -> str:
+    for a in el.xpath(".//a[@href]"):
+        url = clean_offer_url(a.get("href", ""))
+        if url:
+            return url
+    return ""
+
+
+def _lowest_list_offers(root: etree._Element) -> tuple[list[Offer], list[str]] | None:
+    """Offers of the classic template: ``div.lowest_area`` / ``div.lowest_list`` table rows
+    (``td.mall``, ``td.price``, ``td.ship``), card-discount prices in ``tbody.card_list``.
+    None when the page has no such table."""
+    # a union: a table inside both a div.lowest_area and its div.lowest_list is read once
+    tables = root.xpath(
+        f"//div[{_cls('lowest_list')}]//table | //div[{_cls('lowest_area')}]//table"
+    )
+    if not tables:
+        return None
+    offers: list[Offer] = []
+    cards: list[tuple[str, int, str]] = []
+    problems: list[str] = []
+    for table in tables:
+        for tr in table.xpath(".//tr[td]"):
+            is_card = bool(tr.xpath(f"ancestor::tbody[{_cls('card_list')}]"))
+            shop = _shop_name(_first(tr, f"./td[{_cls('mall')}]"))
+            price_cell = _first(tr, f"./td[{_cls('price')}]")
+            price = parse_price(
+                _text(
+                    _first(price_cell, f".//*[{_cls('prc_c')}]") if price_cell is not None else None
+                )
+                or _text(price_cell)
+            )
+            if not shop or not price:
+                problems.append(f"판매처 행을 읽지 못했습니다: {_text(tr)[:60]}")
+                continue
+            if is_card:
+                label = _text(_first(tr, f".//*[{_cls('card_txt')}]")) or "카드 할인가"
+                cards.append((shop, price, label))
+                continue
+            fee, ship_text = _shipping(_text(_first(tr, f"./td[{_cls('ship')}]")))
+            offers.append(Offer(shop, price, fee, ship_text, url=_link(tr)))
+    return _with_cards(offers, cards, problems), problems
+
+
+def _with_cards(
+    offers: list[Offer], cards: list[tuple[str, int, str]], problems: list[str]
+) -> list[Offer]:
+    """Each card-discount price set on the same shop's offer (the lowest when several)."""
+    from dataclasses import replace
+
+    best: dict[str, tuple[int, str]] = {}
+    for shop, price, label in cards:
+        if shop not in best or price < best[shop][0]:
+            best[shop] = (price, label)
+    out = []
+    matched = set()
+    for offer in offers:
+        card = best.get(offer.shop)
+        if card and card[0] < offer.price and offer.shop not in matched:
+            offer = replace(offer, card_price=card[0], card_label=card[1])
+            matched.add(offer.shop)
+        out.append(offer)
+    for shop in best.keys() - {o.shop for o in offers}:
+        problems.append(f"{shop}: 카드 할인가만 있고 판매가가 없어 뺐습니다.")
+    return out
+
+
+def _company_area_offers(root: etree._Element) -> tuple[list[Offer], list[str]] | None:
+    """Offers of the newer template: ``div#lowPriceCompanyArea`` list items
+    (``box__logo``, ``box__price``, ``box__delivery``, ``box__card``). None when absent."""
+    area = _first(root, "//div[@id='lowPriceCompanyArea']")
+    if area is None:
+        return None
+    offers: list[Offer] = []
+    problems: list[str] = []
+    for li in area.xpath(f".//li[{_cls('list-item')}]"):
+        shop = _text(_first(li, f".//*[{_cls('text__logo')}]")) or _shop_name(
+            _first(li, f".//*[{_cls('box__logo')}]")
+        )
+        price_box = _first(li, f".//*[{_cls('box__price')}]")
+        price = parse_price(
+            _text(_first(price_box, f".//*[{_cls('text__num')}]")) if price_box is not None else ""
+        )
+        if not shop or not price:
+            problems.append(f"판매처 항목을 읽지 못했습니다: {_text(li)[:60]}")
+            continue
+        fee, ship_text = _shipping(_text(_first(li, f".//*[{_cls('box__delivery')}]")))
+        card_box = _first(li, f".//*[{_cls('box__card')}]")
+        card_price = None
+        card_label = ""
+        if card_box is not None:
+            card_price = parse_price(_text(_first(card_box, f".//*[{_cls('text__num')}]")))
+            card_label = _text(_first(card_box, f".//*[{_cls('text__card')}]")) or "카드 할인가"
+            if not card_price or card_price >= price:
+                card_price, card_label = None, ""
+        offers.append(Offer(shop, price, fee, ship_text, card_price, card_label, _link(li)))
+    return offers, problems
+
+
+def _json_ld_offers(root: etree._Element) -> list[Offer]:
+    """Offers named in the page's JSON-LD (schema.org Product ``offers``: an Offer, a list of
+    them, or an AggregateOffer's ``offers``), each with a seller's name and a price."""
+    out: list[Offer] = []
+    for script in root.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if not isinstance(item, dict):
+                continue
+            offers = item.get("offers")
+            if isinstance(offers, dict) and "offers" in offers:
+                offers = offers["offers"]
+            for offer in offers if isinstance(offers, list) else [offers]:
+                if not isinstance(offer, dict):
+                    continue
+                seller = offer.get("seller")
+                shop = seller.get("name", "") if isinstance(seller, dict) else str(seller or "")
+                price = parse_price(str(offer.get("price", "")).split(".")[0])
+                if shop and price:
+                    url = clean_offer_url(str(offer.get("url", "")))
+                    out.append(Offer(" ".join(shop.split()), price, url=url))
+    return out
+
+
+def parse_offers(root: etree._Element) -> tuple[list[Offer], str]:
+    """(offers cheapest first, note) of a product page: the classic lowest-price table, the
+    newer ``#lowPriceCompanyArea``, else the JSON-LD offers. A page that lists none gives an
+    empty list and a note saying so (never an error: the product itself was read)."""
+    for reader in (_company_area_offers, _lowest_list_offers):
+        found = reader(root)
+        if found is None:
+            continue
+        offers, problems = found
+        if offers:
+            return sorted(offers, key=lambda o: o.price), ""
+        if problems:
+            return [], "판매처 목록을 읽지 못했습니다: " + "; ".join(problems[:3])
+    offers = _json_ld_offers(root)
+    if offers:
+        return sorted(offers, key=lambda o: o.price), ""
+    return [], NO_OFFERS_NOTE

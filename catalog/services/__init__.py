@@ -29,6 +29,7 @@ from catalog.services.jobs import (
     start_job,
     update_job_progress,
 )
+from catalog.services.offers import OfferData, replace_offers
 from catalog.services.prices import (
     MAX_PRICE,
     MIN_PRICE,
@@ -68,6 +69,7 @@ __all__ = [
     "MANUFACTURER_ALIASES",
     "MAX_PRICE",
     "MIN_PRICE",
+    "OfferData",
     "BulkUpsert",
     "DailyPrices",
     "InvalidImageError",
@@ -99,6 +101,7 @@ __all__ = [
     "queue_job",
     "record_prices",
     "refresh_current_prices",
+    "replace_offers",
     "rematch_benchmarks",
     "save_image_file",
     "save_product",

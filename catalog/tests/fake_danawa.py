@@ -52,9 +52,26 @@ Disallow: /
 """
 
 
+@dataclass(frozen=True)
+class FakeOffer:
+    """A shop's offer on a fake product page: ``shipping`` is the cell's text ("무료배송",
+    "배송비 2,500원"), ``card`` a card-discount price (and ``card_label``), ``url`` the link
+    as Danawa prints it (tracking wrapper and utm_* parameters included)."""
+
+    shop: str
+    price: int
+    shipping: str = "무료배송"
+    url: str = ""
+    card: int | None = None
+    card_label: str = "카드 할인"
+
+
 @dataclass
 class FakeProduct:
-    """A row of the fake catalogue. ``variants`` (label -> price) replaces ``price`` when set."""
+    """A row of the fake catalogue. ``variants`` (label -> price) replaces ``price`` when set.
+    ``offers`` are the shops listed on its product page, in the classic lowest-price table
+    (``offers_template="lowest_list"``) or the newer ``#lowPriceCompanyArea``
+    (``"company_area"``)."""
 
     pcode: str
     name: str
@@ -66,6 +83,18 @@ class FakeProduct:
     maker: str = ""
     image_version: int = 0  # a new version is a new picture at a new address (``_v=``)
     image_url: str = ""  # replaces the img.danawa.com address when set (e.g. another host)
+    offers: list[FakeOffer] = field(default_factory=list)
+    offers_template: str = "lowest_list"  # or "company_area"
+
+
+def bridge(url: str, pcode: str) -> str:
+    """``url`` behind Danawa's click-tracking redirect (the target in its ``url`` parameter)."""
+    from urllib.parse import quote
+
+    return (
+        f"https://prod.danawa.com/bridge/loadingBridge.html?pcode={pcode}&cate1=860"
+        f"&url={quote(url, safe='')}"
+    )
 
 
 def default_products() -> list[FakeProduct]:
@@ -86,10 +115,21 @@ def default_products() -> list[FakeProduct]:
                      "라데온 RX 7800 XT", "운영체제 미포함", "미들타워"], None, maker="한성컴퓨터"),
         FakeProduct("18832904", "HP 빅터스 15L TG02-1007kr", pc,
                     ["브랜드PC", "인텔", "코어i5-13세대", "i5-13400F (2.5GHz)", "램: 16GB", "SSD: 512GB",
-                     "지포스 RTX 3060", "윈도우11홈", "미들타워"], 1_349_000, maker="HP"),
+                     "지포스 RTX 3060", "윈도우11홈", "미들타워"], 1_349_000, maker="HP",
+                    offers=[
+                        FakeOffer("쿠팡", 1_359_000, url="https://link.coupang.com/re/PCSDANAWA?itemId=19012345&utm_source=danawa"),
+                        FakeOffer("11번가", 1_349_000, url=bridge("https://www.11st.co.kr/products/5512345678?utm_medium=cpc&trTypeCd=22", "18832904"),
+                                  card=1_295_040, card_label="신한카드 4% 할인"),
+                        FakeOffer("G마켓", 1_372_500, shipping="배송비 2,500원", url="https://item.gmarket.co.kr/Item?goodscode=2712345678"),
+                    ]),
         FakeProduct("19910233", "레노버 리전 T5 26IRB8 90UT000SKR", pc,
                     ["브랜드PC", "인텔", "코어i7-13세대", "i7-13700F (2.1GHz)", "램: 32GB", "SSD: 1TB",
-                     "지포스 RTX 4070", "운영체제 미포함", "미들타워"], 2_190_000, lazy="data-src", maker="Lenovo"),
+                     "지포스 RTX 4070", "운영체제 미포함", "미들타워"], 2_190_000, lazy="data-src", maker="Lenovo",
+                    offers=[
+                        FakeOffer("롯데ON", 2_205_000, url=bridge("https://www.lotteon.com/p/product/LO2212345678?utm_content=pcs", "19910233")),
+                        FakeOffer("SSG.COM", 2_190_000, shipping="배송비 3,000원", url="https://www.ssg.com/item/itemView.ssg?itemId=1000512345678",
+                                  card=2_036_700, card_label="SSG카드 7% 할인"),
+                    ], offers_template="company_area"),
         FakeProduct("20544127", "델 인스피론 3030S MT 3030S-WH03KR", pc,
                     ["브랜드PC", "인텔", "코어i5-14세대", "i5-14400 (2.5GHz)", "램: 16GB", "SSD: 512GB",
                      "인텔 UHD 730", "윈도우11홈", "슬림형"], 899_000, maker="Dell"),
@@ -307,6 +347,57 @@ def _document(title: str, body: str) -> str:
 """
 
 
+def _lowest_list(product: FakeProduct) -> str:
+    """The classic lowest-price table: one row per shop, card-discount rows in tbody.card_list."""
+
+    def row(offer: FakeOffer, price: int, extra: str = "") -> str:
+        href = _e(offer.url) if offer.url else "#"
+        return (
+            f'<tr><td class="mall"><div class="logo_over"><a href="{href}" target="_blank">'
+            f'<img src="//img.danawa.com/cmpny_info/images/logo.gif" alt="{_e(offer.shop)}"></a></div></td>'
+            f'<td class="price"><a href="{href}"><span class="txt_prc"><em class="prc_c">{price:,}</em>원</span></a></td>'
+            f'<td class="ship"><div class="stxt deleveryBaseSection">{_e(offer.shipping)}</div></td>'
+            f'<td class="gift">{extra}</td></tr>'
+        )
+
+    rows = "".join(row(o, o.price) for o in product.offers)
+    cards = "".join(
+        row(o, o.card, f'<span class="card_txt">{_e(o.card_label)}</span>')
+        for o in product.offers
+        if o.card
+    )
+    card_body = f'<tbody class="card_list">{cards}</tbody>' if cards else ""
+    return (
+        '<div class="lowest_list"><table class="lwst_tbl"><thead><tr><th>쇼핑몰</th><th>판매가</th>'
+        f'<th>배송비</th><th>혜택</th></tr></thead><tbody class="high_list">{rows}</tbody>'
+        f"{card_body}</table></div>"
+    )
+
+
+def _company_area(product: FakeProduct) -> str:
+    """The newer template's shop list under div#lowPriceCompanyArea."""
+    items = []
+    for o in product.offers:
+        card = (
+            f'<div class="box__card"><span class="text__card">{_e(o.card_label)}</span>'
+            f'<span class="text__num">{o.card:,}</span><span class="text__unit">원</span></div>'
+            if o.card
+            else ""
+        )
+        href = f' href="{_e(o.url)}"' if o.url else ""
+        items.append(
+            f'<li class="list-item"><div class="box__logo"><span class="text__logo">{_e(o.shop)}</span></div>'
+            f'<div class="box__price"><a class="link__full-cover"{href} target="_blank"></a>'
+            f'<span class="text__num">{o.price:,}</span><span class="text__unit">원</span></div>'
+            f'<div class="box__delivery"><span class="text__delivery">{_e(o.shipping)}</span></div>'
+            f"{card}</li>"
+        )
+    return (
+        '<div id="lowPriceCompanyArea" class="box__mall-price"><ul class="list__mall-price">'
+        f"{''.join(items)}</ul></div>"
+    )
+
+
 def _product_page(product: FakeProduct) -> str:
     prices = [v for k, v in (product.variants or {}).items() if "중고" not in k]
     lowest = min(prices) if prices else product.price
@@ -322,6 +413,13 @@ def _product_page(product: FakeProduct) -> str:
     table_rows = "".join(
         f'<tr><th class="tit">{_e(k)}</th><td class="dsc">{_e(v)}</td></tr>' for k, v in rows
     )
+    has_offers = bool(product.offers)
+    lowest_list = (
+        _lowest_list(product) if has_offers and product.offers_template == "lowest_list" else ""
+    )
+    company_area = (
+        _company_area(product) if has_offers and product.offers_template == "company_area" else ""
+    )
     body = f"""
     <link rel="canonical" href="https://prod.danawa.com/info/?pcode={product.pcode}">
     <div class="location">
@@ -333,8 +431,8 @@ def _product_page(product: FakeProduct) -> str:
       <div class="made_info"><span class="txt" id="makerTxtArea">제조사: {_e(product.maker)}</span></div>
       <div class="summary_left"><div class="photo_w">{_img(product)}</div></div>
       <div class="summary_info"><div class="spec_list">{" / ".join(_e(s) for s in product.spec_items)}</div></div>
-      <div class="lowest_area">{lowest_html}</div>
-    </div>
+      <div class="lowest_area">{lowest_html}{lowest_list}</div>
+    </div>{company_area}
     <div class="detail_cont">
       <div class="prod_spec"><table class="spec_tbl"><tbody>{table_rows}</tbody></table></div>
     </div>"""

@@ -116,6 +116,8 @@ def product_form_data(product: Product, **changes: object) -> dict[str, object]:
         "gpu_benchmark": product.gpu_benchmark_id or "", "is_active": "on",
         "prices-TOTAL_FORMS": "0", "prices-INITIAL_FORMS": "0",
         "prices-MIN_NUM_FORMS": "0", "prices-MAX_NUM_FORMS": "0",
+        "offers-TOTAL_FORMS": "0", "offers-INITIAL_FORMS": "0",
+        "offers-MIN_NUM_FORMS": "0", "offers-MAX_NUM_FORMS": "0",
     }  # fmt: skip
     data.update(changes)
     return data

@@ -21,7 +21,7 @@ from trends.ml.forecast import format_percent
 pytestmark = pytest.mark.django_db
 
 WORDS = {"up": "오름", "flat": "보합", "down": "내림"}
-VERDICT = {"오름": "지금 사세요", "보합": "급하지 않아요", "내림": "기다리세요"}
+VERDICT = {"오름": "지금 사세요", "보합": "보통", "내림": "기다리세요"}
 SHOWN = re.compile(r"10일 뒤 (오름|보합|내림) 예상 \(([+-]?\d+\.\d)%")
 
 
