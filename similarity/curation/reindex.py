@@ -7,6 +7,7 @@ import logging
 import time
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from catalog.services.jobs import mark_finished, mark_running, set_progress
 from similarity import services
@@ -65,7 +66,9 @@ def reset_rows(embedder: str, mode: str) -> int:
     rows = ImageEmbedding.objects.filter(embedder=embedder)
     if mode == IndexingRunMode.RETRY_FAILED:
         rows = rows.filter(status=EmbeddingStatus.FAILED)
-    return rows.update(status=EmbeddingStatus.PENDING, attempts=0, error="")
+    return rows.update(
+        status=EmbeddingStatus.PENDING, attempts=0, error="", updated_at=timezone.now()
+    )
 
 
 def run_reindex(run: IndexingRun) -> IndexingRun:
