@@ -3,7 +3,8 @@
 A title is normalised (NFKC, lower case, punctuation and brackets dropped; a short letters
 token before a number is joined to it, so "RTX 4060" and "RTX4060" are one code) into tokens.
 Model codes are the tokens that mix ASCII letters and digits ("b760m", "rtx4060",
-"i5-13400f", "g15-4070", "16gb") and numbers of three digits or more: two titles agree only
+"i5-13400f", "g15-4070", "16gb"; a variant word joins its code: "rtx4060ti"), "oc", and
+numbers of three digits or more: two titles agree only
 when their codes are exactly the same set (brand PCs sharing one chassis photo differ in
 them) and rapidfuzz's ``token_set_ratio`` of the normalised titles is at least
 ``TITLE_THRESHOLD``.
@@ -24,6 +25,10 @@ TITLE_THRESHOLD = 90.0
 _DROP = re.compile(r"[^\w\s\-+.]|_")  # punctuation and brackets (keep - + . inside codes)
 _LETTERS = re.compile(r"^[a-z]{2,5}$")
 _NUMBERISH = re.compile(r"^\d[\da-z]*$")
+# a model's variant written as a word: joined to the code before it ("rtx4060 ti" -> "rtx4060ti")
+_SUFFIXES = frozenset({"ti", "super", "xt", "xtx"})
+# words that make another product on their own (a factory-overclocked card)
+_CODE_WORDS = frozenset({"oc"})
 _CODE = re.compile(r"^(?=[a-z0-9\-+.]*\d)[a-z0-9][a-z0-9\-+.]*$")
 
 
@@ -42,6 +47,8 @@ def normalise(title: str) -> Title:
             continue
         if tokens and _LETTERS.match(tokens[-1]) and _NUMBERISH.match(tok):
             tokens[-1] += tok  # "rtx" "4060" -> "rtx4060"
+        elif tokens and tok in _SUFFIXES and _is_code(tokens[-1]):
+            tokens[-1] += tok
         else:
             tokens.append(tok)
     codes = frozenset(t.replace("-", "") for t in tokens if _is_code(t))
@@ -49,6 +56,8 @@ def normalise(title: str) -> Title:
 
 
 def _is_code(token: str) -> bool:
+    if token in _CODE_WORDS:
+        return True
     if not _CODE.match(token):
         return False
     if token.replace("-", "").replace(".", "").isdigit():
