@@ -2,7 +2,8 @@
 
 A candidate pair shows near-identical pictures — the same file (``sha256``), or two files
 whose perceptual hashes are at most ``DISTANCE_THRESHOLD`` bits apart — *and* agreeing titles
-(``similarity.curation.titles``: the same model codes and a token-set ratio ≥ 90). Sharing a
+(``similarity.curation.titles``: the same model codes, no conflicting words and a token-set
+ratio ≥ 90) from the same manufacturer (when both have one). Sharing a
 photo alone is common and not a duplicate: brand PCs of one maker share the chassis photo
 and differ in their model codes.
 
@@ -161,6 +162,7 @@ def near_picture_pairs(
 class _Listed:
     pk: int
     title: Title
+    manufacturer_id: int | None
 
 
 def _listed_products() -> dict[str, list[_Listed]]:
@@ -169,11 +171,11 @@ def _listed_products() -> dict[str, list[_Listed]]:
         Product.objects.filter(is_active=True, merged_into__isnull=True)
         .exclude(image_sha256="")
         .order_by("pk")
-        .values_list("pk", "name", "image_sha256")
+        .values_list("pk", "name", "image_sha256", "manufacturer_id")
     )
     out: dict[str, list[_Listed]] = defaultdict(list)
-    for pk, name, digest in rows:
-        out[digest].append(_Listed(pk, normalise(name)))
+    for pk, name, digest, maker in rows:
+        out[digest].append(_Listed(pk, normalise(name), maker))
     return out
 
 
@@ -186,6 +188,8 @@ def _by_codes(items: Iterable[_Listed]) -> dict[frozenset[str], list[_Listed]]:
 
 def _agreeing(pairs: Iterable[tuple[_Listed, _Listed]]) -> Iterable[tuple[int, int, float]]:
     for x, y in pairs:
+        if x.manufacturer_id and y.manufacturer_id and x.manufacturer_id != y.manufacturer_id:
+            continue  # one product has one maker
         score = title_score(x.title, y.title)
         if score >= TITLE_THRESHOLD:
             yield min(x.pk, y.pk), max(x.pk, y.pk), score

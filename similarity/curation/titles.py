@@ -6,8 +6,9 @@ Model codes are the tokens that mix ASCII letters and digits ("b760m", "rtx4060"
 "i5-13400f", "g15-4070", "16gb"; a variant word joins its code: "rtx4060ti"), "oc", and
 numbers of three digits or more: two titles agree only
 when their codes are exactly the same set (brand PCs sharing one chassis photo differ in
-them) and rapidfuzz's ``token_set_ratio`` of the normalised titles is at least
-``TITLE_THRESHOLD``.
+them), neither names something the other names differently (a colour, a series: words each
+lacks that are not spellings of one another), and rapidfuzz's ``token_set_ratio`` of the
+normalised titles is at least ``TITLE_THRESHOLD``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from rapidfuzz import fuzz
 # token_set_ratio (0–100) from which two titles with the same codes agree: one title's words
 # inside the other's scores 100; a changed word in a short name drops below 90.
 TITLE_THRESHOLD = 90.0
+
+# fuzz.ratio from which two differing words are spellings of one ("데스크탑" / "데스크톱")
+SPELLING_THRESHOLD = 75.0
 
 _DROP = re.compile(r"[^\w\s\-+.]|_")  # punctuation and brackets (keep - + . inside codes)
 _LETTERS = re.compile(r"^[a-z]{2,5}$")
@@ -66,10 +70,23 @@ def _is_code(token: str) -> bool:
 
 
 def title_score(a: Title, b: Title) -> float:
-    """0–100; 0 when the model codes differ."""
-    if a.codes != b.codes:
+    """0–100; 0 when the model codes differ or the titles name different things."""
+    if a.codes != b.codes or _conflict(a, b):
         return 0.0
     return float(fuzz.token_set_ratio(a.text, b.text))
+
+
+def _conflict(a: Title, b: Title) -> bool:
+    """Each title has a word the other lacks and they are not spellings of one word
+    ("차콜" / "브라운", "클라우드" / "포레", "정품" / "벌크"): two products of one line. One title
+    adding words ("정품", a colour, the maker's name) is no conflict."""
+    only_a = set(a.text.split()) - set(b.text.split())
+    only_b = set(b.text.split()) - set(a.text.split())
+    if not only_a or not only_b:
+        return False
+    return any(max(fuzz.ratio(x, y) for y in only_b) < SPELLING_THRESHOLD for x in only_a) or any(
+        max(fuzz.ratio(y, x) for x in only_a) < SPELLING_THRESHOLD for y in only_b
+    )
 
 
 def titles_agree(a: Title, b: Title, threshold: float = TITLE_THRESHOLD) -> bool:

@@ -21,7 +21,7 @@ from PIL import Image
 from catalog.models import PriceSnapshot, Product
 from catalog.services import PriceRow, record_prices
 from catalog.services.images import save_image_file
-from catalog.tests.factories import ProductFactory
+from catalog.tests.factories import ManufacturerFactory, ProductFactory
 from similarity.curation import duplicates, phash
 from similarity.curation.titles import normalise, title_score, titles_agree
 from similarity.models import CandidateReason, CandidateStatus, DuplicateCandidate, PictureHash
@@ -41,12 +41,16 @@ def _no_queued_mark() -> None:
 
 
 def listed(content: bytes, name: str, **kwargs: object) -> Product:
+    """A product with its own stored picture (one maker for all unless told)."""
     stored, digest, _ = save_image_file(content)
+    kwargs.setdefault("manufacturer", ManufacturerFactory(name="같은 제조사"))
     return ProductFactory(image=stored, image_sha256=digest, name=name, **kwargs)
 
 
 def sharing(product: Product, name: str) -> Product:
-    return ProductFactory(image=product.image.name, image_sha256=product.image_sha256, name=name)
+    """Another product showing ``product``'s picture file, from the same maker."""
+    return ProductFactory(image=product.image.name, image_sha256=product.image_sha256, name=name,
+                          manufacturer=product.manufacturer)  # fmt: skip
 
 
 def pairs() -> set[tuple[int, int]]:
@@ -70,6 +74,16 @@ def test_titles_agree_on_the_same_words_and_codes_and_not_on_other_model_codes()
     assert not titles_agree(a, normalise("한성컴퓨터 보스몬스터 DX5608 i5-13400F RTX4070"))
     assert title_score(normalise("레노버 리전 G15-4070"), normalise("레노버 리전 G15-4060")) == 0
     assert not titles_agree(normalise("삼성 데스크탑 사무용"), normalise("LG 노트북 그램 게이밍"))
+    # one title adding a word is the same product; each naming another colour is not
+    assert titles_agree(
+        normalise("일룸 밀라노 3인용 소파 차콜"), normalise("일룸 밀라노 3인용 소파")
+    )
+    assert titles_agree(normalise("삼성 데스크탑 DM500"), normalise("삼성 데스크톱 DM500"))
+    assert not titles_agree(
+        normalise("일룸 밀라노 3인용 패브릭 일자형 소파 차콜"),
+        normalise("일룸 밀라노 3인용 패브릭 일자형 소파 브라운"),
+    )
+    assert not titles_agree(normalise("RTX4060 벤투스 2X"), normalise("RTX4060 벤투스 2X OC"))
 
 
 # --------------------------------------------------------------------------- finding
@@ -137,6 +151,14 @@ def test_recomputing_adds_nothing_and_a_not_the_same_pair_is_never_proposed_agai
         reverse("admin:similarity_duplicatecandidate_changelist")
     ).content.decode()
     assert "<strong>2</strong>쌍" in html
+
+
+def test_the_same_title_from_two_makers_is_two_products() -> None:
+    a = listed(encode(catalog_photo(12)), "포레 2인용 부클레 일자형 소파 카멜",
+               manufacturer=ManufacturerFactory(name="한샘"))  # fmt: skip
+    ProductFactory(image=a.image.name, image_sha256=a.image_sha256, name=a.name,
+                   manufacturer=ManufacturerFactory(name="까사미아"))  # fmt: skip
+    assert duplicates.find_duplicates().found == 0
 
 
 def test_a_pending_pair_that_no_longer_qualifies_is_removed_on_recompute() -> None:
