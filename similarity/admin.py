@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from catalog.models import DailyLowestPrice, Product
@@ -115,7 +116,7 @@ class ImageEmbeddingAdmin(admin.ModelAdmin):
 
     @admin.display(description="이미지 해시", ordering="sha256")
     def short_sha(self, obj: ImageEmbedding) -> str:
-        return obj.sha256[:16]
+        return obj.sha256[:12]
 
     @admin.display(description="시도 횟수", ordering="attempts")
     def attempts_display(self, obj: ImageEmbedding) -> str:
@@ -125,7 +126,8 @@ class ImageEmbeddingAdmin(admin.ModelAdmin):
     def error_short(self, obj: ImageEmbedding) -> str:
         if not obj.error:
             return "-"
-        return obj.error if len(obj.error) <= 80 else obj.error[:80] + "…"
+        text = obj.error if len(obj.error) <= 80 else obj.error[:80] + "…"
+        return format_html('<span style="display:inline-block;min-width:14em">{}</span>', text)
 
     @admin.display(description="상품 수", ordering="n_products")
     def product_count(self, obj: ImageEmbedding) -> int:
@@ -289,8 +291,8 @@ class IndexingRunAdmin(admin.ModelAdmin):
 
 @admin.register(DuplicateCandidate)
 class DuplicateCandidateAdmin(admin.ModelAdmin):
-    list_display = ["pair", "reason", "image_distance", "title_score", "status", "decided_by",
-                    "decided_at", "review"]  # fmt: skip
+    list_display = ["pair", "reason", "image_distance", "title_score", "status", "decided",
+                    "review"]  # fmt: skip
     list_filter = ["status", "reason"]
     search_fields = ["product_a__name", "product_b__name", "=product_a__pcode", "=product_b__pcode"]
     list_select_related = ["product_a", "product_b", "decided_by"]
@@ -308,15 +310,24 @@ class DuplicateCandidateAdmin(admin.ModelAdmin):
     @admin.display(description="상품 쌍")
     def pair(self, obj: DuplicateCandidate) -> str:
         return format_html(
-            "{} <small>(#{})</small><br>{} <small>(#{})</small>",
+            '<span style="display:inline-block;min-width:16em">{} <small>(#{})</small><br>'
+            "{} <small>(#{})</small></span>",
             obj.product_a.name, obj.product_a_id, obj.product_b.name, obj.product_b_id,
         )  # fmt: skip
+
+    @admin.display(description="결정", ordering="decided_at")
+    def decided(self, obj: DuplicateCandidate) -> str:
+        if not obj.decided_at:
+            return "-"
+        who = obj.decided_by.get_username() if obj.decided_by else "-"
+        when = timezone.localtime(obj.decided_at).strftime("%Y-%m-%d %H:%M")
+        return format_html("{}<br><small>{}</small>", who, when)
 
     @admin.display(description="비교")
     def review(self, obj: DuplicateCandidate) -> str:
         url = reverse("admin:similarity_duplicatecandidate_compare", args=[obj.pk])
         label = "나란히 보고 결정" if obj.status == CandidateStatus.PENDING else "보기"
-        return format_html('<a class="button" href="{}">{}</a>', url, label)
+        return format_html('<a href="{}" style="white-space:nowrap">{}</a>', url, label)
 
     def get_urls(self) -> list:
         wrap = self.admin_site.admin_view

@@ -117,10 +117,10 @@ def test_the_embedding_list_shows_attempts_and_reasons_and_a_row_links_its_produ
     url = reverse("admin:similarity_imageembedding_changelist")
     html = admin_client.get(url, {"status__exact": "failed"}).content.decode()
     assert f"{ImageEmbedding.MAX_ATTEMPTS} / {ImageEmbedding.MAX_ATTEMPTS}" in html
-    assert row.error[:30] in html and good.image_sha256[:16] not in html
+    assert row.error[:30] in html and good.image_sha256[:12] not in html
     assert "실패(재시도 소진) 1" in html  # the header's counts
     found = admin_client.get(url, {"q": broken.image_sha256[:10]}).content.decode()
-    assert broken.image_sha256[:16] in found and good.image_sha256[:16] not in found
+    assert broken.image_sha256[:12] in found and good.image_sha256[:12] not in found
     detail = admin_client.get(
         reverse("admin:similarity_imageembedding_change", args=[row.pk])
     ).content.decode()
