@@ -26,3 +26,33 @@ def index_pending_images() -> dict:
         report.indexed, report.embedder, report.failed, report.seconds,
     )  # fmt: skip
     return {"embedder": report.embedder, "indexed": report.indexed, "failed": report.failed}
+
+
+@shared_task(acks_late=True)
+def reindex_images(*, run_id: int) -> dict:
+    """Run the re-index that staff asked for in admin (``IndexingRun`` ``run_id``): reset its
+    rows, embed every pending picture, progress on the run."""
+    from similarity.curation.reindex import run_reindex
+    from similarity.models import IndexingRun
+
+    run = IndexingRun.objects.filter(pk=run_id).first()
+    if run is None:
+        logger.warning("indexing run %s is gone", run_id)
+        return {"error": "run gone"}
+    run = run_reindex(run)
+    return {"run": run.pk, "status": run.status, **(run.stats or {})}
+
+
+@shared_task(acks_late=True)
+def find_duplicate_products() -> dict:
+    """Hash new pictures and store the near-duplicate product pairs (``find_duplicates``)."""
+    from dataclasses import asdict
+
+    from django.core.cache import cache
+
+    from similarity.curation.duplicates import FIND_QUEUED_KEY, find_duplicates
+
+    cache.delete(FIND_QUEUED_KEY)
+    report = asdict(find_duplicates())
+    report["errors"] = report["errors"][:20]
+    return report

@@ -39,3 +39,30 @@ def encode(img: Image.Image, fmt: str = "JPEG", **kwargs: object) -> bytes:
 def noise_image(seed: int, size: int = 64) -> Image.Image:
     rng = np.random.default_rng(seed)
     return Image.fromarray(rng.integers(0, 255, (size, size, 3), dtype=np.uint8), "RGB")
+
+
+def catalog_photo(seed: int, size: int = 480) -> Image.Image:
+    """A product photo on white with detail of its own (seeded shapes, slightly blurred)."""
+    from PIL import ImageFilter
+
+    rng = np.random.default_rng(seed)
+    img = Image.new("RGB", (size, size), (255, 255, 255))
+    d = ImageDraw.Draw(img)
+    x0, y0 = (int(v) for v in rng.integers(60, 140, 2))
+    x1, y1 = (size - int(v) for v in rng.integers(60, 140, 2))
+    d.rectangle((x0, y0, x1, y1), fill=tuple(int(c) for c in rng.integers(20, 90, 3)))
+    for _ in range(14):
+        xs, ys = rng.integers(x0, x1, 2), rng.integers(y0, y1, 2)
+        box = (int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys)))
+        colour = tuple(int(c) for c in rng.integers(0, 255, 3))
+        (d.ellipse if rng.random() < 0.5 else d.rectangle)(box, fill=colour)
+    return img.filter(ImageFilter.GaussianBlur(1.5))
+
+
+def reposted_copy(img: Image.Image) -> bytes:
+    """What a second listing of the same photo looks like: resized to 0.7×, cropped 4 % on
+    each side, re-encoded as JPEG quality 70."""
+    w, h = img.size
+    small = img.resize((int(w * 0.7), int(h * 0.7)), Image.Resampling.BILINEAR)
+    c = int(0.04 * small.width)
+    return encode(small.crop((c, c, small.width - c, small.height - c)), quality=70)
