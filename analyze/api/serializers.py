@@ -32,7 +32,7 @@ class AnalysisReadySerializer(serializers.Serializer):
     analysis_url = serializers.CharField()
     stale = serializers.BooleanField(help_text="최신 가격 확인 실패: 마지막으로 알던 분석입니다")
     message = serializers.CharField(allow_blank=True)
-    analysis = serializers.JSONField(help_text="분석 결과 (분석 페이지와 같은 내용)")
+    analysis = serializers.JSONField(help_text="분석 결과 (분석 페이지와 같은 내용, Analysis 스키마)")
 
 
 class SearchHitSerializer(serializers.Serializer):

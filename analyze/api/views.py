@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from analyze.analysis import build_analysis
 from analyze.api.serializers import (
     AnalysisReadySerializer,
     CrawlAcceptedSerializer,
@@ -38,18 +39,6 @@ from catalog.models import Product
 from core.ratelimit import client_ip
 
 
-def build_analysis_or_link(product: Product) -> dict:
-    """``analyze.analysis.build_analysis(product)`` when the analysis service is there (it is
-    built beside the door); until then the product's pcode and analysis address."""
-    try:
-        from analyze.analysis import build_analysis
-    except ModuleNotFoundError as exc:
-        if exc.name != "analyze.analysis":
-            raise
-        return {"pcode": product.pcode, "analysis_url": analysis_url(product.pcode)}
-    return build_analysis(product)
-
-
 def _ready(product: Product, *, stale: bool = False) -> Response:
     body = {
         "kind": "analysis",
@@ -57,7 +46,7 @@ def _ready(product: Product, *, stale: bool = False) -> Response:
         "analysis_url": analysis_url(product.pcode, stale=stale),
         "stale": stale,
         "message": STALE_MESSAGE if stale else "",
-        "analysis": build_analysis_or_link(product),
+        "analysis": build_analysis(product),
     }
     return Response(body, status=status.HTTP_200_OK)
 

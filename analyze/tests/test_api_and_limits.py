@@ -44,7 +44,7 @@ def test_a_product_priced_today_answers_200_with_its_analysis(client: Client, da
     body = response.json()
     assert (body["kind"], body["pcode"], body["stale"]) == ("analysis", PCODE, False)
     assert body["analysis_url"] == reverse("analyze:analysis", args=[PCODE])
-    assert body["analysis"]["pcode"] == PCODE  # build_analysis's, or the link until it exists
+    assert body["analysis"]["product"]["pcode"] == PCODE  # build_analysis's, as on the page
     assert danawa.log == []
 
 

@@ -315,8 +315,7 @@ def test_a_crawl_past_its_time_limit_reads_as_시간_초과_and_can_be_retried(
 
 
 def test_the_task_runs_on_the_crawl_queue_with_time_limits(settings) -> None:
-    from pcadvisor.celery import app
-
+    app = tasks.crawl_door_request.app  # the project's Celery app (settings' routes)
     route = app.amqp.router.route({}, "analyze.tasks.crawl_door_request")
     assert route["queue"].name == "crawl"
     soft, hard = crawl.time_limits()
