@@ -123,7 +123,7 @@ def test_a_decompression_bomb_is_refused_before_decoding() -> None:
 
 
 def test_more_than_40_megapixels_is_refused() -> None:
-    with pytest.raises(ImageRejected, match="백만 화소"):
+    with pytest.raises(ImageRejected, match="4,000만 화소"):
         load_image(_png_header_only(8000, 6000))
 
 
