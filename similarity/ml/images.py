@@ -74,7 +74,8 @@ def load_image(
 
     ``draft``: the caller needs no more than this many pixels a side, so a JPEG may be decoded
     at 1/2, 1/4 or 1/8 scale (libjpeg's DCT scaling, still at least ``draft`` a side): a 12 MP
-    phone photo then decodes in a few milliseconds instead of a hundred or more."""
+    phone photo then decodes in tens of milliseconds instead of hundreds. A HEIC uses an
+    embedded thumbnail when one is at least that large; other formats decode in full."""
     if not content:
         raise ImageRejected("빈 파일입니다.")
     if len(content) > max_bytes:
@@ -90,10 +91,10 @@ def load_image(
                 raise ImageRejected(
                     f"이미지가 너무 큽니다 ({width}×{height}, {max_pixels // 10_000:,}만 화소 이하만 받습니다)."
                 )
-            if draft and img.format == "JPEG":
-                img.draft(None, (draft, draft))
             if getattr(img, "n_frames", 1) > 1:
                 img.seek(0)  # animated GIF / WebP / APNG: the first frame
+            if draft:  # JPEG (and MPO): DCT scaling; HEIC: an embedded thumbnail that large
+                img.draft(None, (draft, draft))
             previous = ImageFile.LOAD_TRUNCATED_IMAGES
             if previous:  # a truncated file must fail here, whatever another module set
                 ImageFile.LOAD_TRUNCATED_IMAGES = False
