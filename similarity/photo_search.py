@@ -30,7 +30,7 @@ from catalog.models import Category, Product
 from similarity import services
 from similarity.ml import descriptor, embedders
 from similarity.ml.images import ImageRejected, load_image
-from similarity.ml.pipeline import WORKING_SIZE, prepare
+from similarity.ml.pipeline import WORKING_SIZE, Prepared, prepare
 from similarity.models import ImageEmbedding
 from similarity.search import SearchFilters, SimilarGroup, search_products
 
@@ -76,9 +76,19 @@ def query_embedder(serving: str) -> tuple[object, str]:
 
 
 def embed_photo(img: Image.Image, embedder: object) -> tuple[np.ndarray, str]:
-    """(vector, background path) of a decoded photo, as the catalog's pictures are embedded."""
-    prepared = prepare(img, embedders.rembg_model_path(services.model_dir()))
-    (vector,) = embedder.embed([prepared.image])  # type: ignore[attr-defined]
+    """(vector, background path) of a decoded photo, as the catalog's pictures are embedded.
+    A segmenter that fails (a broken model file) leaves the photo as it is; an embedder that
+    fails is ``ImageRejected`` (said in Korean), never a 500."""
+    try:
+        prepared = prepare(img, embedders.rembg_model_path(services.model_dir()))
+    except Exception:
+        logger.exception("background removal of an uploaded photo failed; searching it as is")
+        prepared = Prepared(img, "as_is")
+    try:
+        (vector,) = embedder.embed([prepared.image])  # type: ignore[attr-defined]
+    except Exception as exc:
+        logger.exception("embedding an uploaded photo failed")
+        raise ImageRejected("이 사진을 처리하지 못했습니다. 다른 사진으로 해 보세요.") from exc
     vector = np.asarray(vector, dtype=np.float32)
     if not np.all(np.isfinite(vector)) or np.linalg.norm(vector) < 1e-6:
         raise ImageRejected("이 사진에서는 특징을 뽑을 수 없었습니다. 다른 사진으로 해 보세요.")

@@ -388,3 +388,26 @@ def test_the_photo_page_says_which_models_are_missing_and_that_the_offline_embed
     assert "CLIP ViT-B/32 가중치가 없어" in html and "오프라인 임베더" in html
     assert "rembg 배경 제거 모델이 없어" in html
     assert "이 사진 저장" in html
+
+
+def test_an_empty_index_says_so(client) -> None:
+    html = client.get(PAGE).content.decode()
+    assert "아직 색인된 상품 사진이 없습니다" in html
+    indexed_catalog(1)
+    assert "아직 색인된 상품 사진이 없습니다" not in client.get(PAGE).content.decode()
+
+
+def test_a_broken_rembg_model_file_is_no_500_the_photo_is_searched_as_it_is(
+    lenient_client, settings
+) -> None:
+    products = indexed_catalog(3)
+    broken = Path(settings.MODEL_DIR) / "rembg" / "u2net.onnx"
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"not an onnx graph")
+    embedders.reset_cache()
+    on_grey = encode(product_shot(color=(20, 30, 200), backdrop=(120, 120, 120), size=240), "JPEG")
+    response = post_api(lenient_client, on_grey)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["background"] == "as_is" and len(body["results"]) == len(products)
+    assert post_page(lenient_client, on_grey).status_code == 200
