@@ -122,9 +122,12 @@ class PhotoSearchResponseSerializer(serializers.Serializer):
     results = PhotoResultSerializer(many=True)
 
 
-class ErrorSerializer(serializers.Serializer):
+class LookAlikeErrorSerializer(serializers.Serializer):
     """400: field name → Korean messages (image, category, price_min, price_max, k)."""
 
     image = serializers.ListField(child=serializers.CharField(), required=False)
     category = serializers.ListField(child=serializers.CharField(), required=False)
+    price_min = serializers.ListField(child=serializers.CharField(), required=False)
     price_max = serializers.ListField(child=serializers.CharField(), required=False)
+    k = serializers.ListField(child=serializers.CharField(), required=False)
+    manufacturer = serializers.ListField(child=serializers.CharField(), required=False)

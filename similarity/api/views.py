@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from catalog.models import Product
 from similarity.api.serializers import (
-    ErrorSerializer,
+    LookAlikeErrorSerializer,
     PhotoSearchRequestSerializer,
     PhotoSearchResponseSerializer,
     SimilarQuerySerializer,
@@ -41,7 +41,7 @@ class SimilarProductsView(APIView):
         responses={
             200: SimilarResponseSerializer,
             400: OpenApiResponse(
-                ErrorSerializer, description="잘못된 매개변수 (필드별 한국어 메시지)"
+                LookAlikeErrorSerializer, description="잘못된 매개변수 (필드별 한국어 메시지)"
             ),
             404: OpenApiResponse(description="상품이 없습니다"),
         },
@@ -98,7 +98,7 @@ class PhotoSearchView(APIView):
         responses={
             200: PhotoSearchResponseSerializer,
             400: OpenApiResponse(
-                ErrorSerializer,
+                LookAlikeErrorSerializer,
                 description="사진이 아니거나 잘렸거나 너무 큼 (10MB, 4천만 화소), 압축 폭탄, "
                 "잘못된 필터: 필드별 한국어 메시지",
             ),
