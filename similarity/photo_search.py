@@ -50,12 +50,15 @@ class PhotoSearch:
     embedder: str  # the embedder of the query vector and of the vectors searched
     groups: list[SimilarGroup]
     thumbnail: str  # data:image/jpeg;base64,... of what was searched (not stored)
-    width: int
-    height: int
     background: str  # similarity.models.BackgroundPath value the photo took
     report: embedders.ModelReport
     stored_name: str = ""  # storage name when the user asked to keep the photo
+    # decode / embed (background included) / search, in ms: the API's Server-Timing header
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def server_timing(self) -> str:
+        return ", ".join(f"{name};dur={ms:.1f}" for name, ms in self.timings_ms.items())
 
     @property
     def stored(self) -> bool:
@@ -134,8 +137,7 @@ def search_by_photo(
     groups = search_products(vector.tolist(), embedder=key, k=k, filters=filters)
     t3 = time.perf_counter()
     result = PhotoSearch(
-        embedder=key, groups=groups, thumbnail=thumbnail_data_uri(img),
-        width=img.width, height=img.height, background=background,
+        embedder=key, groups=groups, thumbnail=thumbnail_data_uri(img), background=background,
         report=services.model_report(),
         timings_ms={"decode": (t1 - t0) * 1e3, "embed": (t2 - t1) * 1e3, "search": (t3 - t2) * 1e3},
     )  # fmt: skip

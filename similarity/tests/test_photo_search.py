@@ -105,7 +105,11 @@ def test_a_photo_of_a_catalog_picture_finds_its_product_first_with_everything_sh
 ) -> None:
     products = indexed_catalog()
     target = products[4]
-    body = post_api(client, phone_copy(shot(4))).json()
+    response = post_api(client, phone_copy(shot(4)))
+    assert re.fullmatch(
+        r"decode;dur=[\d.]+, embed;dur=[\d.]+, search;dur=[\d.]+", response["Server-Timing"]
+    )
+    body = response.json()
     assert body["embedder"] == descriptor.KEY and body["active_embedder"] == descriptor.KEY
     assert body["stored"] is None and body["missing_models"]
     first = body["results"][0]

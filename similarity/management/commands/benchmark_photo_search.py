@@ -181,12 +181,17 @@ class Command(BaseCommand):
 
         post(queries[0][1])  # warm-up: the embedder and sessions load once per process
         times, top1, top10, used = [], 0, 0, ""
+        parts: dict[str, list[float]] = {}
         for sha, content in queries:
             t = time.perf_counter()
             response = post(content)
             times.append((time.perf_counter() - t) * 1000)
             if response.status_code != 200:
                 raise CommandError(f"HTTP {response.status_code}: {response.content[:300]!r}")
+            for item in response.headers.get("Server-Timing", "").split(","):
+                name, _, dur = item.strip().partition(";dur=")
+                if dur:
+                    parts.setdefault(name, []).append(float(dur))
             body = response.json()
             used = body["embedder"]
             ids = [r["id"] for r in body["results"]]
@@ -199,5 +204,10 @@ class Command(BaseCommand):
             f"p95 {percentile(times, 0.95):.1f} ms, 최대 {max(times):.1f} ms, "
             f"평균 {np.mean(times):.1f} ms; 원래 상품 1위 {top1 / n:.2f}, 10위 안 {top10 / n:.2f}; "
             f"CPU {os.cpu_count()}개, 부하 {load:.1f}, peak_rss_mb={peak_rss_mb()}"
+        )
+        self.stdout.write(
+            "서버 안 (Server-Timing) 중앙값: "
+            + ", ".join(f"{k} {np.median(v):.1f} ms" for k, v in parts.items())
+            + "; 나머지는 multipart 만들기·파싱, 미들웨어, 직렬화"
         )
         self.stdout.write(f"p95_ms={percentile(times, 0.95):.1f} n={n} embedder={used}")
