@@ -48,6 +48,7 @@ AREAS: tuple[Area, ...] = (
     Area(
         "similarity",
         "비슷한 상품",
+        url_name="similarity:photo",
         blurb="사진으로 비슷하게 생긴 상품을 찾아 드립니다.",
         panel_note="사진과 스펙이 비슷한 상품",
     ),

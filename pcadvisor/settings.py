@@ -111,6 +111,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything parses a body: a search photo is received in memory only, never in a
+    # temporary file (similarity.uploads).
+    "similarity.uploads.PhotoUploadMiddleware",
     # Before sessions and users: a NUL byte must not reach a database lookup.
     "pcadvisor.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/pricing/", include("pricing.api.urls")),
     path("trends/", include("trends.urls")),
     path("api/v1/trends/", include("trends.api.urls")),
+    path("similarity/", include("similarity.urls")),
     path("recommend/", include("recommend.urls")),
     path("api/v1/recommend/", include("recommend.api.urls")),
     path("analyze/", include("analyze.urls")),

@@ -15,7 +15,7 @@ EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.IGNORECAS
         "/",
         "/catalog/",
         "/api/docs/",
-        "/soon/similarity/",
+        "/similarity/photo/",
         "/pricing/",
         "/pricing/model/",
         "/trends/",

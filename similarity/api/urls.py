@@ -6,4 +6,5 @@ app_name = "similarity-api"
 
 urlpatterns = [
     path("products/<int:pk>/similar", views.SimilarProductsView.as_view(), name="product-similar"),
+    path("similarity/search", views.PhotoSearchView.as_view(), name="photo-search"),
 ]

@@ -66,3 +66,36 @@ def reposted_copy(img: Image.Image) -> bytes:
     small = img.resize((int(w * 0.7), int(h * 0.7)), Image.Resampling.BILINEAR)
     c = int(0.04 * small.width)
     return encode(small.crop((c, c, small.width - c, small.height - c)), quality=70)
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    import zlib
+
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+
+def png_16bit_rgb(img: Image.Image) -> bytes:
+    """A 16-bit-per-channel RGB PNG of ``img`` (Pillow writes only 8-bit RGB PNGs)."""
+    import zlib
+
+    arr = np.asarray(img.convert("RGB"), dtype=np.uint16) * 257  # 0..255 → 0..65535
+    h, w, _ = arr.shape
+    rows = b"".join(b"\x00" + arr[y].astype(">u2").tobytes() for y in range(h))
+    ihdr = w.to_bytes(4, "big") + h.to_bytes(4, "big") + bytes([16, 2, 0, 0, 0])
+    return (
+        b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", zlib.compress(rows, 6)) + _png_chunk(b"IEND", b"")
+    )  # fmt: skip
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A tiny PNG claiming a huge size (1-bit grey): the body of a decompression bomb."""
+    import zlib
+
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([1, 0, 0, 0, 0])
+    row = b"\x00" + b"\x00" * ((width + 7) // 8)
+    idat = zlib.compress(row * 16, 9)
+    return (
+        b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat)
+        + _png_chunk(b"IEND", b"")
+    )  # fmt: skip

@@ -123,7 +123,7 @@ def test_a_decompression_bomb_is_refused_before_decoding() -> None:
 
 
 def test_more_than_40_megapixels_is_refused() -> None:
-    with pytest.raises(ImageRejected, match="백만 화소"):
+    with pytest.raises(ImageRejected, match="4,000만 화소"):
         load_image(_png_header_only(8000, 6000))
 
 
@@ -135,3 +135,14 @@ def test_more_than_10_mb_is_refused() -> None:
 def test_an_empty_file_is_refused() -> None:
     with pytest.raises(ImageRejected):
         load_image(b"")
+
+
+def test_a_large_jpeg_can_be_decoded_at_a_reduced_scale_still_large_enough() -> None:
+    big = product_shot(size=400).resize((4000, 3000))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    content = encode(big, "JPEG", quality=85, exif=exif)
+    # 1/4 scale: the largest that keeps both sides ≥ 512 (1/8 would give 500×375); turned
+    # upright by its EXIF tag afterwards
+    assert load_image(content, draft=512).size == (750, 1000)
+    assert load_image(content).size == (3000, 4000)
