@@ -26,6 +26,7 @@ def test_the_api_root_lists_the_catalog_pricing_and_trends_endpoints(client) -> 
     for group in body.values():
         if isinstance(group, dict):
             for url in group.values():
-                # every listed address is one the site serves (templated ones with an id)
-                assert resolve(urlsplit(url.replace("{id}", "1")).path), url
+                # every listed address is one the site serves (templated ones with an id/pcode)
+                path = urlsplit(url.replace("{id}", "1").replace("{pcode}", "20157388")).path
+                assert resolve(path), url
     assert body["schema"].endswith("/api/schema/") and body["docs"].endswith("/api/docs/")
