@@ -37,6 +37,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             # ---- end ----
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> object:
+    """Keep the test's own outcome on the item, so that ``visit`` adds no second failure."""
+    report = yield
+    if report.when == "call":
+        item.e2e_call_failed = report.failed
+    return report
+
+
 def chromium_executable() -> str:
     return shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -109,6 +118,7 @@ def visit(request: pytest.FixtureRequest, app: RunningApp, contexts: dict) -> It
     current = Visit(page=page, base_url=app.url, width=width, name=name)
     try:
         yield current
-        current.finish()
+        if not getattr(request.node, "e2e_call_failed", False):
+            current.finish()
     finally:
         page.close()
