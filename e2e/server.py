@@ -3,10 +3,11 @@ on 127.0.0.1 and a Celery worker, both with the production settings module, star
 processes of their own.
 
 Kept apart from everything else: the database is one of its own on the tests' PostgreSQL
-(``test_pcadvisor_e2e``: migrated, then seeded with a small demo catalog), Celery and the cache use Redis
-databases 12 and 13 (the product uses 0/1, the other tests 14/15), media and model files go to a
-throw-away folder, the crawler's target is a loopback fake Danawa, and the LLM host is a
-loopback port where nothing listens (reasons are the template ones).
+(``test_pcadvisor_e2e``: migrated, then seeded with a small demo catalog and a tiny fair-price
+model), Celery and the cache use Redis databases 12 and 13 (the product uses 0/1, the other
+tests 14/15), media and model files go to a throw-away folder, the crawler's target is a
+loopback fake Danawa, and the LLM host is a loopback port where nothing listens (reasons are
+the template ones).
 
 Celery: a real worker for the ``default`` and ``crawl`` queues, as ``make run`` starts. Eager
 tasks would run inside the web request and block it, so a page that starts a crawl could never
@@ -41,12 +42,23 @@ BROKER_DB, CACHE_DB = 12, 13
 # forecasts, recommendations priced within 14 days), small enough to seed in seconds
 DEMO = ("--products", "80", "--days", "30", "--others", "4", "--seed", "7")
 
-# the pricing tests' tiny configuration (few epochs and trees, no images): seconds, not minutes
-TRAIN = (
-    "from pricing.services import train_model; from pricing.tests.helpers import tiny_config; "
-    "m = train_model(config=tiny_config(use_images=False, test_fraction=0.1)); "
-    "print(f'model v{m.version}: {m.trained_rows} rows, {m.training_seconds:.1f} s')"
-)
+
+def prepare_catalog() -> None:
+    """Run inside the app's environment (``manage.py shell``, one process for all three): the
+    demo catalog, the market rollups, and a fair-price model trained with the pricing tests'
+    tiny configuration (few epochs and trees, no images: seconds, not minutes), so that the
+    product page has its estimate and details."""
+    from django.core.management import call_command
+
+    from pricing.services import train_model
+    from pricing.tests.helpers import tiny_config
+
+    for step in (lambda: call_command("seed_demo", *DEMO),
+                 lambda: call_command("rebuild_market_rollups"),
+                 lambda: train_model(config=tiny_config(use_images=False, test_fraction=0.1))):  # fmt: skip
+        started = time.monotonic()
+        step()
+        sys.stdout.write(f"-- {time.monotonic() - started:.1f} s\n")
 
 
 @dataclass
@@ -178,17 +190,20 @@ def _spawn(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
         )
 
 
-def _stop(proc: subprocess.Popen, grace: float = 10) -> None:
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(grace)
-    except subprocess.TimeoutExpired:
+def _stop(procs: list[subprocess.Popen], grace: float = 10) -> None:
+    """SIGTERM to each process group at once, SIGKILL to those still there after grace."""
+    running = [p for p in procs if p.poll() is None]
+    for proc in running:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(5)
+            os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for proc in running:
+        try:
+            proc.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
 
 
 def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
@@ -215,8 +230,9 @@ def _tail(log: Path, lines: int = 40) -> str:
 
 @contextlib.contextmanager
 def running_app(danawa: str, logs_to: Path) -> Iterator[RunningApp]:
-    """Make and migrate the database, seed the demo catalog, train a tiny fair-price model, start the
-    worker and gunicorn; stop both, keep their logs in logs_to and drop the database after."""
+    """Make and migrate the database, start the worker and gunicorn, seed the demo catalog and
+    train a tiny fair-price model; stop both, keep their logs in logs_to and drop the database
+    after."""
     work = Path(tempfile.mkdtemp(prefix="pcadvisor-e2e-"))
     name = database_name()
     create_database(name)
@@ -226,8 +242,6 @@ def running_app(danawa: str, logs_to: Path) -> Iterator[RunningApp]:
         flush_redis()
         app = RunningApp(url="", database=name, env=env, log_dir=work)
         app.manage("migrate", "--noinput", "-v", "0")
-        app.manage("seed_demo", *DEMO)
-        app.manage("rebuild_market_rollups")
         procs.append(_spawn(
             [PY, "-m", "celery", "-A", "pcadvisor", "worker", "-Q", "default,crawl",
              "--pool", "solo", "-l", "warning", "-n", "e2e@%h"],
@@ -241,18 +255,16 @@ def running_app(danawa: str, logs_to: Path) -> Iterator[RunningApp]:
              "--control-socket", str(work / "gunicorn.ctl"), "--access-logfile", "-"],
             env, work / "web.log",
         ))  # fmt: skip
-        # A small fair-price model (so that the product page has its estimate and details),
-        # trained while the worker and the web server boot: pages read the active model's row
-        # on each request and load it then, and none is asked for before this returns.
-        app.manage("shell", "-c", TRAIN)
+        # while the worker and the web server boot: pages read the active fair-price model's row
+        # on each request and load it then, and none is asked for before this returns
+        app.manage("shell", "-c", "from e2e.server import prepare_catalog; prepare_catalog()")
         started = time.monotonic()
         _wait_until_serving(app.url, procs[-1], work / "web.log", timeout=120)
         with open(work / "setup.log", "a") as log:
             log.write(f"gunicorn answering after {time.monotonic() - started:.1f} s\n")
         yield app
     finally:
-        for proc in reversed(procs):
-            _stop(proc)
+        _stop(procs)
         with contextlib.suppress(Exception):
             flush_redis()
         drop_database(name)
