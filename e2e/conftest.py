@@ -69,10 +69,11 @@ def app(fake_danawa_e2e: FakeDanawa) -> Iterator[RunningApp]:
 
 @pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    expect.set_options(timeout=15_000)  # assertions wait up to 15 s (5 s by default)
     with contextlib.ExitStack() as undo:
         playwright = undo.enter_context(sync_playwright())
         chromium = playwright.chromium.launch(
@@ -101,7 +102,9 @@ def contexts(browser: object) -> Iterator[dict[int, object]]:
                 is_mobile=width < 600,
                 has_touch=width < 600,
             )
-            made[width].set_default_timeout(15_000)
+            # generous: CI and the shared development machine run these on 2 loaded cores
+            made[width].set_default_timeout(20_000)
+            made[width].set_default_navigation_timeout(60_000)
             return made[width]
 
     yield _Contexts()
