@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates .venv (Python 3.11) and installs the pinned requirements; a no-op when nothing changed.
-# Usage: scripts/bootstrap.sh [runtime|dev]
+# Usage: scripts/bootstrap.sh [runtime|dev]  (dev also installs the browser tests' chromium and
+# CJK font with apt-get when they are missing: scripts/install-browser.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind="${1:-runtime}"
@@ -20,3 +21,4 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req"
   echo "$hash" > "$stamp"
 fi
+if [ "$kind" = "dev" ]; then scripts/install-browser.sh; fi
