@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / Redoc served by us: pages load nothing from other hosts
     "django_celery_beat",
+    "csp",
     "pcadvisor",
     "catalog",
     "pricing",
@@ -109,6 +110,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and users: a NUL byte must not reach a database lookup.
     "pcadvisor.middleware.RejectNulBytesMiddleware",
@@ -162,6 +165,85 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
     "DATABASE_TEST_NAME", "test_pcadvisor"
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --------------------------------------------------------------------------- HTTPS, cookies, headers
+
+# Production serves HTTPS (usually behind a proxy). ``DJANGO_HTTPS`` switches on the redirect,
+# HSTS and secure cookies at once; each can also be set on its own. Its default is on when DEBUG
+# is off and the database is external (``DATABASE_URL``: production), off for the embedded
+# default, which serves plain HTTP on 127.0.0.1. ``manage.py check --deploy`` with production's
+# variables reports nothing (tests/test_deploy_check.py).
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG and bool(DATABASE_URL))
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+# Load balancers probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", HTTPS)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+
+def _proxy_ssl_header(raw: str) -> tuple[str, str] | None:
+    """``"X-Forwarded-Proto: https"`` -> ``("HTTP_X_FORWARDED_PROTO", "https")``. Only set this
+    when a proxy you run strips the header from clients' requests and sets it itself."""
+    if not raw.strip():
+        return None
+    name, sep, value = raw.partition(":")
+    name, value = name.strip(), value.strip()
+    if not sep or not name or not value or any(c.isspace() for c in name):
+        raise ImproperlyConfigured(
+            f"DJANGO_SECURE_PROXY_SSL_HEADER must look like 'X-Forwarded-Proto: https', got {raw!r}"
+        )
+    return "HTTP_" + name.upper().replace("-", "_"), value
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env_str("DJANGO_SECURE_PROXY_SSL_HEADER"))
+# Behind a proxy, the client's address for rate limits comes from X-Forwarded-For only when this
+# says the proxy is trusted (it then must overwrite the header).
+USE_X_FORWARDED_FOR = env_bool("DJANGO_USE_X_FORWARDED_FOR", False)
+
+# Pages load nothing from other hosts, so the policy allows only the site's own scripts, styles,
+# images and fonts (and data: images: the thumbnail of a searched photo is never stored). Style
+# *attributes* (bar widths such as style="width: 42%") are allowed; <style> elements and scripts
+# must come from our static files: no inline script anywhere (tests/test_security_headers.py).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Features no page uses are switched off for the page and anything it could embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+}
+# Static files are ours alone: no Access-Control-Allow-Origin: * (WhiteNoise's default).
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 # --------------------------------------------------------------------------- redis, cache, celery
 
@@ -301,10 +383,23 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Control characters from clients (paths, user names, headers) are escaped: one event, one
+    # line (pcadvisor/log_safety.py).
+    "filters": {"escape": {"()": "pcadvisor.log_safety.EscapeControlCharacters"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["escape"]}
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         app: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}
-        for app in ("pcadvisor", "catalog", "pricing", "trends", "similarity", "recommend")
+        for app in (
+            "pcadvisor",
+            "catalog",
+            "pricing",
+            "trends",
+            "similarity",
+            "recommend",
+            "analyze",
+        )
     },
 }
