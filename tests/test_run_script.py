@@ -208,7 +208,7 @@ def test_repeated_ctrl_c_stops_every_child_and_frees_the_port(
         logged = (tmp_path / "run.log").read_text(errors="replace")
         assert "\x1b" not in logged, logged
         assert not [line for line in logged.splitlines() if line.startswith(("forged", "such"))]
-        assert 'bad\\nforged line' in logged and 'evil\\" \\"agent' in logged  # access log
+        assert "bad\\nforged line" in logged and 'evil\\" \\"agent' in logged  # access log
         assert "/no\\nsuch\\nforged line\\x1b[31m" in logged  # Django's "Not Found" line
         assert _port_is_free(port)
         var = Path(throwaway_env["PCADVISOR_VAR_DIR"])
