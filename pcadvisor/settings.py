@@ -322,10 +322,16 @@ SERVE_MEDIA = env_bool("PCADVISOR_SERVE_MEDIA", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["pcadvisor.api_permissions.IsStaffOrReadOnly"],
+    # Basic first: a write without credentials, or with wrong ones, is a 401 that says how to
+    # authenticate (WWW-Authenticate: Basic realm="api"); DRF answers 403 when the first
+    # authenticator (session) has no challenge. A signed-in non-staff write is a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "pcadvisor.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    # JSON bodies only (the schema then promises nothing a form body cannot express: nulls,
+    # lists); the photo search takes multipart itself. The HTML forms are Django views.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -333,7 +339,8 @@ REST_FRAMEWORK = {
     # ?page= as on the HTML lists, ?page_size= up to 200 (core.pagination)
     "DEFAULT_PAGINATION_CLASS": "core.pagination.SitePagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus anonymous access and the shared error answers (api_schema.py)
+    "DEFAULT_SCHEMA_CLASS": "pcadvisor.api_schema.AutoSchema",
     # Korean 404s instead of Django's "No Product matches the given query."
     "EXCEPTION_HANDLER": "pcadvisor.api_errors.exception_handler",
 }

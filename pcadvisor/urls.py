@@ -33,6 +33,7 @@ if settings.SERVE_MEDIA:
     # The embedded default has no separate file server; production serves media elsewhere.
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
+handler400 = "pcadvisor.views.bad_request"
 handler404 = "pcadvisor.views.page_not_found"
 handler500 = "pcadvisor.views.server_error"
 
