@@ -35,6 +35,47 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, "pk")
 
 
+class StrictBooleanField(forms.Field):
+    """``true``/``false`` (or ``1``/``0``); blank is "not given". Anything else is an error,
+    where Django's NullBooleanField quietly read it as "not given" and the API schema's
+    ``boolean`` was not what the server took."""
+
+    TRUE, FALSE = {"true", "1"}, {"false", "0"}
+
+    def to_python(self, value: object) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValidationError("true 또는 false여야 합니다.", code="invalid_boolean")
+
+
+class StrictDateField(forms.DateField):
+    """A date that, when the parameter is given, must be a date: ``?since=`` is an error (the
+    API schema's ``date``), not "no date"."""
+
+    def clean(self, value: object) -> object:
+        if value == "":
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().clean(value)
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole-number filter (prices in won, benchmark scores): ``0.5`` is an error, as the
+    API schema's ``integer`` says."""
+
+    field_class = forms.IntegerField
+
+
 class CategoryField(forms.CharField):
     """A category by Danawa code (``catalog.danawa.categories``) or primary key; unknown values are a form error."""
 
@@ -94,16 +135,16 @@ class ProductFilter(django_filters.FilterSet):
         field_name="category__kind", choices=CategoryKind.choices, label="종류"
     )
     manufacturer = ManufacturerFilter(field_name="manufacturer", label="제조사 (ID 또는 이름)")
-    min_price = django_filters.NumberFilter(
+    min_price = IntegerFilter(
         field_name="current_price", lookup_expr="gte", min_value=0, label="최저 가격 (원)"
     )
-    max_price = django_filters.NumberFilter(
+    max_price = IntegerFilter(
         field_name="current_price", lookup_expr="lte", min_value=0, label="최고 가격 (원)"
     )
     cpu = django_filters.CharFilter(method="filter_cpu", label="CPU (이름 일부)")
     gpu = django_filters.CharFilter(method="filter_gpu", label="GPU (이름 일부)")
     q = django_filters.CharFilter(method="filter_text", label="검색어")
-    demo = django_filters.BooleanFilter(field_name="is_demo", label="데모 데이터만")
+    demo = StrictBooleanFilter(field_name="is_demo", label="데모 데이터만")
     # The page's sort menu is rendered from these choices (``ordering_choices``), so the menu
     # cannot send a value this filter does not take. Descending labels are keyed by the
     # parameter (``-price``), ascending ones by the model field (django-filter's convention).
@@ -214,9 +255,7 @@ class BenchmarkFilter(django_filters.FilterSet):
     """Benchmark search: name text, minimum score, ordering by score or name."""
 
     q = django_filters.CharFilter(method="filter_text", label="검색어")
-    min_score = django_filters.NumberFilter(
-        field_name="score", lookup_expr="gte", min_value=0, label="최소 점수"
-    )
+    min_score = IntegerFilter(field_name="score", lookup_expr="gte", min_value=0, label="최소 점수")
     ordering = NullsLastOrderingFilter(
         fields=(("score", "score"), ("name", "name")),
         field_labels={"score": "점수 (낮은순)", "-score": "점수 (높은순)"},
@@ -254,12 +293,12 @@ class PriceHistoryForm(forms.Form):
         max_value=3650,
         error_messages={"invalid": "days는 1 이상의 정수여야 합니다."},
     )
-    since = forms.DateField(
+    since = StrictDateField(
         required=False,
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": "since는 YYYY-MM-DD 형식의 날짜여야 합니다."},
     )
-    variants = forms.NullBooleanField(required=False)
+    variants = StrictBooleanField(required=False)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -65,4 +65,14 @@ class RejectNulBytesMiddleware:
             del request.COOKIES[name]
         if request_has_nul(request):
             return nul_refusal(request)
+        if request.path_info.startswith("/api/"):
+            repeated = sorted(k for k, values in request.GET.lists() if len(values) > 1)
+            if repeated:
+                # ?min_score=5&min_score= would quietly mean the last one; the schema's
+                # parameters are single values, so the API says which one came twice.
+                return JsonResponse(
+                    {"detail": f"같은 인자를 여러 번 보낼 수 없습니다: {', '.join(repeated)}"},
+                    status=400,
+                    json_dumps_params={"ensure_ascii": False},
+                )
         return self.get_response(request)

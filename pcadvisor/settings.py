@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / Redoc served by us: pages load nothing from other hosts
     "django_celery_beat",
+    "csp",
     "pcadvisor",
     "catalog",
     "pricing",
@@ -110,6 +111,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything parses a body: a search photo is received in memory only, never in a
     # temporary file (similarity.uploads).
@@ -166,6 +169,84 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
     "DATABASE_TEST_NAME", "test_pcadvisor"
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --------------------------------------------------------------------------- HTTPS, cookies, headers
+
+# Production serves HTTPS (usually behind a proxy). ``DJANGO_HTTPS`` switches on the redirect,
+# HSTS and secure cookies at once; each can also be set on its own. Its default is on when DEBUG
+# is off and the database is external (``DATABASE_URL``: production), off for the embedded
+# default, which serves plain HTTP on 127.0.0.1. ``manage.py check --deploy`` with production's
+# variables reports nothing (tests/test_deploy_check.py).
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG and bool(DATABASE_URL))
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+# Load balancers probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", HTTPS)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+
+def _proxy_ssl_header(raw: str) -> tuple[str, str] | None:
+    """``"X-Forwarded-Proto: https"`` -> ``("HTTP_X_FORWARDED_PROTO", "https")``. Only set this
+    when a proxy you run strips the header from clients' requests and sets it itself."""
+    if not raw.strip():
+        return None
+    name, sep, value = raw.partition(":")
+    name, value = name.strip(), value.strip()
+    if not sep or not name or not value or any(c.isspace() for c in name):
+        raise ImproperlyConfigured(
+            f"DJANGO_SECURE_PROXY_SSL_HEADER must look like 'X-Forwarded-Proto: https', got {raw!r}"
+        )
+    return "HTTP_" + name.upper().replace("-", "_"), value
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env_str("DJANGO_SECURE_PROXY_SSL_HEADER"))
+# Behind a proxy, the client's address for rate limits comes from X-Forwarded-For only when
+# RATELIMIT_TRUST_X_FORWARDED_FOR (below) says the proxy is trusted.
+
+# Pages load nothing from other hosts, so the policy allows only the site's own scripts, styles,
+# images and fonts (and data: images: the thumbnail of a searched photo is never stored). Style
+# *attributes* (bar widths such as style="width: 42%") are allowed; <style> elements and scripts
+# must come from our static files: no inline script anywhere (tests/test_security_headers.py).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Features no page uses are switched off for the page and anything it could embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+}
+# Static files are ours alone: no Access-Control-Allow-Origin: * (WhiteNoise's default).
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 # --------------------------------------------------------------------------- redis, cache, celery
 
@@ -245,10 +326,16 @@ SERVE_MEDIA = env_bool("PCADVISOR_SERVE_MEDIA", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["pcadvisor.api_permissions.IsStaffOrReadOnly"],
+    # Basic first: a write without credentials, or with wrong ones, is a 401 that says how to
+    # authenticate (WWW-Authenticate: Basic realm="api"); DRF answers 403 when the first
+    # authenticator (session) has no challenge. A signed-in non-staff write is a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "pcadvisor.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    # JSON bodies only (the schema then promises nothing a form body cannot express: nulls,
+    # lists); the photo search takes multipart itself. The HTML forms are Django views.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -256,7 +343,8 @@ REST_FRAMEWORK = {
     # ?page= as on the HTML lists, ?page_size= up to 200 (core.pagination)
     "DEFAULT_PAGINATION_CLASS": "core.pagination.SitePagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus anonymous access and the shared error answers (api_schema.py)
+    "DEFAULT_SCHEMA_CLASS": "pcadvisor.api_schema.AutoSchema",
     # Korean 404s instead of Django's "No Product matches the given query."
     "EXCEPTION_HANDLER": "pcadvisor.api_errors.exception_handler",
 }
@@ -320,10 +408,23 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Control characters from clients (paths, user names, headers) are escaped: one event, one
+    # line (pcadvisor/log_safety.py).
+    "filters": {"escape": {"()": "pcadvisor.log_safety.EscapeControlCharacters"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["escape"]}
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         app: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}
-        for app in ("pcadvisor", "catalog", "pricing", "trends", "similarity", "recommend")
+        for app in (
+            "pcadvisor",
+            "catalog",
+            "pricing",
+            "trends",
+            "similarity",
+            "recommend",
+            "analyze",
+        )
     },
 }

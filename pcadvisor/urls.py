@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from pcadvisor import views
 
@@ -26,7 +26,7 @@ urlpatterns = [
     path("api/v1/", include("similarity.api.urls")),
     path("api/v1/", include("catalog.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 
@@ -34,6 +34,7 @@ if settings.SERVE_MEDIA:
     # The embedded default has no separate file server; production serves media elsewhere.
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
+handler400 = "pcadvisor.views.bad_request"
 handler404 = "pcadvisor.views.page_not_found"
 handler500 = "pcadvisor.views.server_error"
 

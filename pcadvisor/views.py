@@ -72,17 +72,41 @@ def healthz(request: HttpRequest) -> JsonResponse:
 # --------------------------------------------------------------------------- error pages
 
 
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def _api_error(detail: str, status: int) -> JsonResponse:
+    return JsonResponse(
+        {"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """A Korean 404 in the site's layout. Our own messages ("99쪽은 없습니다") are shown;
-    Django's English ones ("No Product matches the given query.") are not."""
+    """A Korean 404 in the site's layout (JSON under /api/, e.g. for an address no route
+    matches). Our own messages ("99쪽은 없습니다") are shown; Django's English ones ("No Product
+    matches the given query.") are not."""
     message = str(exception.args[0]) if exception is not None and exception.args else ""
-    context = {"message": message if _is_korean(message) else ""}
-    return render(request, "404.html", context, status=404)
+    message = message if _is_korean(message) else ""
+    if _is_api(request):
+        return _api_error(message or "찾을 수 없습니다.", 404)
+    return render(request, "404.html", {"message": message}, status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 (a malformed multipart body, too many fields, a suspicious operation): JSON
+    under /api/, a small Korean page elsewhere."""
+    detail = "요청 본문을 읽을 수 없습니다."
+    if _is_api(request):
+        return _api_error(detail, 400)
+    return render(request, "400.html", {"message": detail}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """A Korean 500 in the site's layout, drawn without the database (it may be the cause):
-    no context processors, only the navigation."""
+    no context processors, only the navigation. JSON under /api/."""
+    if _is_api(request):
+        return _api_error("서버 오류가 났습니다. 잠시 뒤 다시 시도해 주세요.", 500)
     html = render_to_string("500.html", {"nav_items": NAV, "price_source_label": ""})
     return HttpResponseServerError(html)
 

@@ -329,6 +329,8 @@ def _start_and_wait(sup: Supervisor, args: argparse.Namespace) -> int:
         PY, "-m", "gunicorn", "pcadvisor.wsgi:application",
         "--bind", f"{args.host}:{args.port}", "--workers", "2", "--threads", "4",
         "--access-logfile", "-", "--timeout", "120", "--graceful-timeout", "5",
+        # access-log fields escaped: a client cannot forge a line (pcadvisor/log_safety.py)
+        "--logger-class", "pcadvisor.log_safety.EscapingGunicornLogger",
         # Its own control socket: the default (~/.gunicorn/gunicorn.ctl) is one per user.
         "--control-socket", str(var / "gunicorn.ctl"),
     ]  # fmt: skip

@@ -7,6 +7,7 @@ database, broker or port.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import shutil
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,6 +150,24 @@ def _healthz(port: int) -> bool:
         return False
 
 
+def _forging_request(port: int) -> dict[str, str]:
+    """A request whose path (a newline and an ANSI escape, once decoded), Basic-auth user name
+    (a newline) and User-Agent (a quote) would forge or colour log lines if written as they are.
+    (gunicorn itself refuses control characters in header values.)"""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/no%0Asuch%0Aforged%20line%1B%5B31m",
+        headers={
+            "User-Agent": 'evil" "agent',
+            "Authorization": "Basic " + base64.b64encode(b"bad\nforged line:x").decode(),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return dict(response.headers)
+    except urllib.error.HTTPError as exc:  # the 404 is expected
+        return dict(exc.headers)
+
+
 def test_repeated_ctrl_c_stops_every_child_and_frees_the_port(
     throwaway_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -171,6 +191,10 @@ def test_repeated_ctrl_c_stops_every_child_and_frees_the_port(
         # No --preload: each web worker loads the app (and warms up) after the fork.
         web = [c for c in children if "gunicorn" in c.cmdline()]
         assert web and all("--preload" not in c.cmdline() for c in web)
+        # A client trying to forge log lines; the served headers carry no version banner.
+        headers = _forging_request(port)
+        assert not any(c.isdigit() for c in headers.get("Server", "")), headers
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
 
         for _ in range(3):  # Ctrl-C, Ctrl-C, Ctrl-C
             os.killpg(run.pid, signal.SIGINT)
@@ -181,6 +205,11 @@ def test_repeated_ctrl_c_stops_every_child_and_frees_the_port(
 
         assert run.wait(timeout=90) == 0
         _wait_for(lambda: all(_gone(c) for c in children), 10, "the children to end")
+        logged = (tmp_path / "run.log").read_text(errors="replace")
+        assert "\x1b" not in logged, logged
+        assert not [line for line in logged.splitlines() if line.startswith(("forged", "such"))]
+        assert "bad\\nforged line" in logged and 'evil\\" \\"agent' in logged  # access log
+        assert "/no\\nsuch\\nforged line\\x1b[31m" in logged  # Django's "Not Found" line
         assert _port_is_free(port)
         var = Path(throwaway_env["PCADVISOR_VAR_DIR"])
         assert embedded.postgres_status(var) == "stopped"

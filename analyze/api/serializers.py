@@ -32,7 +32,9 @@ class AnalysisReadySerializer(serializers.Serializer):
     analysis_url = serializers.CharField()
     stale = serializers.BooleanField(help_text="최신 가격 확인 실패: 마지막으로 알던 분석입니다")
     message = serializers.CharField(allow_blank=True)
-    analysis = serializers.JSONField(help_text="분석 결과 (분석 페이지와 같은 내용, Analysis 스키마)")
+    analysis = serializers.JSONField(
+        help_text="분석 결과 (분석 페이지와 같은 내용, Analysis 스키마)"
+    )
 
 
 class SearchHitSerializer(serializers.Serializer):
@@ -85,6 +87,7 @@ class DetailSerializer(serializers.Serializer):
 class RateLimitedSerializer(serializers.Serializer):
     detail = serializers.CharField()
     retry_after = serializers.IntegerField()
+
 
 class AnalysisBlockSerializer(serializers.Serializer):
     status = serializers.CharField(

@@ -115,6 +115,22 @@ class ProductDetailSerializer(ProductSerializer):
         read_only_fields = fields
 
 
+# What catalog.validators.danawa_product_pcode accepts, as a pattern: http(s), exactly Danawa's
+# product page (desktop or mobile), one numeric pcode of up to 12 digits, no port, user or
+# fragment.
+DANAWA_PRODUCT_URL_PATTERN = (
+    r"^$|^https?://prod\.danawa\.com/info/\?([^#&]*&)*pcode=[0-9]{1,12}(&[^#&]*)*$"
+    r"|^https?://m\.danawa\.com/product/product\.html\?([^#&]*&)*code=[0-9]{1,12}(&[^#&]*)*$"
+)
+
+
+@extend_schema_field(
+    {"type": "string", "format": "uri", "maxLength": 500, "pattern": DANAWA_PRODUCT_URL_PATTERN}
+)
+class DanawaProductURLField(serializers.URLField):
+    pass
+
+
 class ProductWriteSerializer(serializers.Serializer):
     """Create or update a product the way the crawler does (``services.upsert_product``).
 
@@ -128,12 +144,12 @@ class ProductWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=300)
     category = serializers.CharField(help_text="카테고리 코드 또는 ID")
     manufacturer = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    url = serializers.URLField(
+    url = DanawaProductURLField(
         max_length=500,
         required=False,
         allow_blank=True,
         validators=[validate_danawa_product_url],
-        help_text="다나와 상품 페이지 주소",
+        help_text="다나와 상품 페이지 주소 (prod.danawa.com/info/?pcode= 또는 m.danawa.com)",
     )
     spec_summary = serializers.CharField(required=False, allow_blank=True)
     specs_raw = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)

@@ -13,6 +13,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, mixins, serializers, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,6 +34,7 @@ from catalog.api.serializers import (
 from catalog.filters import CpuBenchmarkFilter, GpuBenchmarkFilter, PriceHistoryForm, ProductFilter
 from catalog.history import load_price_history
 from catalog.models import Category, CpuBenchmark, GpuBenchmark, Manufacturer, PriceSource, Product
+from pcadvisor.api_schema import ErrorSerializer
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +68,15 @@ class ManufacturerViewSet(viewsets.ReadOnlyModelViewSet):
         ).order_by("name", "pk")
 
 
+class ConflictSerializer(ErrorSerializer):
+    id = drf_serializers.IntegerField(help_text="이미 있는 상품의 id")
+
+
 PRICE_HISTORY_PARAMS = [
     OpenApiParameter(
-        "days", OpenApiTypes.INT, description="최신 기록일부터 거슬러 N일 (since와 함께 쓸 수 없음)"
+        "days",
+        {"type": "integer", "minimum": 1, "maximum": 3650},
+        description="최신 기록일부터 거슬러 N일 (since와 함께 쓸 수 없음)",
     ),
     OpenApiParameter("since", OpenApiTypes.DATE, description="이 날짜(YYYY-MM-DD)부터"),
     OpenApiParameter(
@@ -82,8 +90,9 @@ PRICE_HISTORY_PARAMS = [
     retrieve=extend_schema(summary="상품 상세", responses=ProductDetailSerializer),
     create=extend_schema(
         summary="상품 추가 (직원)",
+        description="이미 있는 pcode는 409 (기존 상품의 id와 Location): 추가가 다른 상품을 바꾸지 않습니다.",
         request=ProductWriteSerializer,
-        responses=ProductDetailSerializer,
+        responses={201: ProductDetailSerializer, 409: ConflictSerializer},
     ),
     update=extend_schema(
         summary="상품 수정 (직원)",
@@ -134,10 +143,22 @@ class ProductViewSet(
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        result = services.upsert_product(serializer.product_data())
-        return self._detail_response(
-            result.product, status.HTTP_201_CREATED if result.created else 200
-        )
+        data = serializer.product_data()
+        # A create never rewrites another product: an existing pcode is a 409 that names it
+        # (PUT/PATCH /api/v1/products/{id}/ change it).
+        existing = Product.objects.filter(pcode=data.pcode).first() if data.pcode else None
+        if existing is not None:
+            return Response(
+                {
+                    "detail": f"이미 있는 상품 코드입니다 (id {existing.pk}). 바꾸려면 PUT 또는 "
+                    f"PATCH /api/v1/products/{existing.pk}/ 를 쓰세요.",
+                    "id": existing.pk,
+                },
+                status=status.HTTP_409_CONFLICT,
+                headers={"Location": f"/api/v1/products/{existing.pk}/"},
+            )
+        result = services.upsert_product(data)
+        return self._detail_response(result.product, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: object, **kwargs: object) -> Response:
         instance = self.get_object()

@@ -219,18 +219,39 @@ def test_price_history_of_an_unknown_product_is_a_404(client) -> None:
 
 
 def test_anonymous_users_cannot_write(client) -> None:
+    """401 with the Basic challenge (how to authenticate); a signed-in non-staff user gets 403."""
     category = CategoryFactory()
     response = client.post(
         PRODUCTS_URL, {"name": "x", "category": category.code}, content_type="application/json"
     )
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Basic realm="api"'
     product = ProductFactory()
     response = client.post(
         f"{PRODUCTS_URL}{product.pk}/prices/",
         {"day": "2022-03-01", "price": 100_000},
         content_type="application/json",
     )
+    assert response.status_code == 401
+
+
+def test_a_signed_in_user_who_is_not_staff_cannot_write(client, django_user_model) -> None:
+    client.force_login(django_user_model.objects.create_user("visitor", password="pw-12345678"))
+    category = CategoryFactory()
+    response = client.post(
+        PRODUCTS_URL, {"name": "x", "category": category.code}, content_type="application/json"
+    )
     assert response.status_code == 403
+
+
+def test_wrong_basic_credentials_are_a_401_with_the_challenge(client, django_user_model) -> None:
+    import base64
+
+    django_user_model.objects.create_user("staffer", password="right-pass-123", is_staff=True)
+    wrong = base64.b64encode(b"staffer:wrong").decode()
+    response = client.get(PRODUCTS_URL, HTTP_AUTHORIZATION=f"Basic {wrong}")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Basic realm="api"'
 
 
 def test_staff_create_products_through_upsert_product(staff_client, no_parser) -> None:
@@ -249,7 +270,9 @@ def test_staff_create_products_through_upsert_product(staff_client, no_parser) -
     assert body["specs_raw"] == {"CPU": "i5-13400"}
     assert no_parser == ["specs", "match"]
     again = staff_client.post(PRODUCTS_URL, payload, content_type="application/json")
-    assert again.status_code == 200 and again.json()["id"] == body["id"]  # idempotent by pcode
+    # a second create with the same pcode conflicts (naming the product) and changes nothing
+    assert again.status_code == 409 and again.json()["id"] == body["id"]
+    assert again["Location"] == f"/api/v1/products/{body['id']}/"
 
 
 def test_staff_create_rejects_an_unknown_category(staff_client, no_parser) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from catalog.tests.factories import CategoryFactory, ProductFactory
@@ -42,7 +44,10 @@ def test_the_page_ranks_configurations_with_breakdown_price_and_reason(client, c
     assert "2,000,000원" in html and "G3D Mark 30,000" in html
     assert "성능 정보 부족" in html and "조건에 맞는 4개 중 1개는" in html
     assert "자동 작성 문구" in html and "게이밍 점수" in html
-    assert "<script src=" not in html  # nothing loaded from anywhere
+    # nothing loaded from anywhere else, and no inline script (the CSP allows only ours)
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script src="/static/js/recommend-reasons.js" defer>'
+    ]
 
 
 @pytest.mark.parametrize(

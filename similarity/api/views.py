@@ -48,7 +48,8 @@ class SimilarProductsView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         product = get_object_or_404(Product.objects.all(), pk=pk)
-        query = SimilarQuerySerializer(data=request.query_params)
+        # a plain dict: "?category=" is a blank value (400, as the schema says), not "not given"
+        query = SimilarQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         q = query.validated_data
         try:

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog.models import Product
+from pcadvisor.api_schema import ErrorSerializer
 from trends.api.serializers import (
     BacktestRunSerializer,
     MarketQuerySerializer,
@@ -47,7 +48,8 @@ def product_trend_view(request: Request, pk: int) -> Response:
 )
 @api_view(["GET"])
 def market_view(request: Request) -> Response:
-    query = MarketQuerySerializer(data=request.query_params)
+    # a plain dict: "?end=" is a bad date (400), as the schema says, not "no end given"
+    query = MarketQuerySerializer(data=request.query_params.dict())
     query.is_valid(raise_exception=True)
     params = query.validated_data
     if params:
@@ -57,7 +59,10 @@ def market_view(request: Request) -> Response:
     return Response(MarketSummarySerializer(MarketSummarySerializer.payload(summary)).data)
 
 
-@extend_schema(summary="최근 백테스트 결과", responses=BacktestRunSerializer)
+@extend_schema(
+    summary="최근 백테스트 결과",
+    responses={200: BacktestRunSerializer, 404: ErrorSerializer},
+)
 @api_view(["GET"])
 def latest_backtest_view(request: Request) -> Response:
     run = BacktestRun.objects.latest_run()
