@@ -188,19 +188,22 @@ def train(
     progress: Progress | None = None,
 ) -> TrainResult:
     """Train the offline embedder on ``samples``. ``progress(done, total)`` is called while the
-    photo-like copies are made (one step per picture) and after each epoch (``len(samples)``
-    steps each), so one bar covers the whole run."""
+    photo-like copies are made (one step per picture: most of the run's time) and after each
+    epoch (all epochs together count as a fifth of the pictures), so one bar covers the run."""
     config = config or TrainConfig()
     if len(samples) < 2:
         raise ValueError("학습하려면 서로 다른 사진이 2장 이상 필요합니다.")
     started = time.perf_counter()
     n = len(samples)
-    total = n + config.epochs * n
+    fit_steps = max(1, n // 5)
+    total = n + fit_steps
     views = make_views(samples, config, segmenter=segmenter, progress=progress, total=total)
     result = fit(
         views,
         config,
-        progress=(lambda done, _t: progress(n + done, total)) if progress else None,
+        progress=(
+            (lambda done, all_: progress(n + fit_steps * done // all_, total)) if progress else None
+        ),
     )
     result.seconds = time.perf_counter() - started
     return result

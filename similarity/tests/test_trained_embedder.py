@@ -252,3 +252,28 @@ def test_a_trained_embedder_finds_photo_like_copies_of_real_pictures_better_than
     base = base_q @ base_index.T
     base_hits = np.mean([i in np.argsort(-base[i])[:10] for i in range(len(queries))])
     assert hits > base_hits and hits >= 0.8
+
+
+def test_benchmark_similarity_measures_the_trained_embedder_and_half_half_generalisation(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "imgs"
+    for cat, shape in (("desktop", "tower"), ("sofa", "sofa")):
+        (root / cat).mkdir(parents=True)
+        for i in range(4):
+            img = product_shot(color=(30 + 50 * i, 80, 160 - 30 * i), shape=shape)
+            (root / cat / f"{i}.jpg").write_bytes(encode(img))
+    with pytest.raises(CommandError, match="train_image_embedder"):
+        call_command("benchmark_similarity", "--images", str(root), "--embedder", "trained")
+    train("--images", str(root), "--no-reindex")
+    out = StringIO()
+    call_command(
+        "benchmark_similarity", "--images", str(root), "--embedder", "trained", "--half",
+        "--half-epochs", "2", stdout=out,
+    )  # fmt: skip
+    lines = out.getvalue().strip().splitlines()
+    key = services.active_embedder().key
+    assert lines[-1].startswith("recall_at_10=") and lines[-1].endswith(f"embedder={key}")
+    assert any(line.startswith("half_recall_at_10=") for line in lines)
+    folder = services.model_dir() / "offline-embedder"
+    assert json.loads((folder / "manifest.json").read_text())["benchmark"]["images"] == 8
