@@ -20,7 +20,7 @@ from django.db import transaction
 
 from catalog.models import Product
 from similarity import services
-from similarity.ml import embedders, trained
+from similarity.ml import clip, embedders, trained
 
 logger = logging.getLogger(__name__)
 
@@ -146,8 +146,12 @@ def train_embedder(
 
 def queue_training(*, epochs: int = trained.TrainConfig.epochs, if_missing: bool = False) -> bool:
     """Queue one training on the ``ml`` worker (after commit), unless one is queued or running
-    already or, with ``if_missing``, a trained embedder is there. Returns whether it queued."""
-    if if_missing and trained.present(services.model_dir() / trained.DIRNAME):
+    already or, with ``if_missing``, a trained embedder (or CLIP, which is preferred to it) is
+    there. Returns whether it queued."""
+    folder = services.model_dir()
+    if if_missing and (
+        trained.present(folder / trained.DIRNAME) or clip.checkpoint_present(folder / clip.DIRNAME)
+    ):
         return False
     if not cache.add(TRAINING_KEY, 1, TRAINING_TTL_S):
         return False

@@ -277,3 +277,17 @@ def test_benchmark_similarity_measures_the_trained_embedder_and_half_half_genera
     assert any(line.startswith("half_recall_at_10=") for line in lines)
     folder = services.model_dir() / "offline-embedder"
     assert json.loads((folder / "manifest.json").read_text())["benchmark"]["images"] == 8
+
+
+def test_queue_if_missing_queues_nothing_when_clip_is_there(
+    model_dir: Path, django_capture_on_commit_callbacks: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from similarity.tasks import train_image_embedder
+    from similarity.tests.tiny_models import save_tiny_clip
+
+    sent = []
+    monkeypatch.setattr(train_image_embedder, "delay", lambda **kw: sent.append(kw))
+    save_tiny_clip(model_dir)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        assert "CLIP" in train("--queue-if-missing")
+    assert sent == []

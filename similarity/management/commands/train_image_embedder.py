@@ -41,7 +41,9 @@ class Command(BaseCommand):
             if queue_training(epochs=options["epochs"], if_missing=True):
                 self.stdout.write("오프라인 임베더 학습을 ml 큐에 넣었습니다.")
             else:
-                self.stdout.write("학습된 오프라인 임베더가 있거나 학습이 이미 대기 중입니다.")
+                self.stdout.write(
+                    "학습된 오프라인 임베더(또는 CLIP)가 있거나 학습이 이미 대기 중입니다."
+                )
             return
         self._started = time.perf_counter()
         try:
