@@ -322,6 +322,9 @@ def _start_and_wait(sup: Supervisor, args: argparse.Namespace) -> int:
         # embedder; queued first, as the ml worker runs one task at a time)
         manage("index_images", "--queue")
         manage("train_pricing", "--queue-if-missing")  # the demo gets fair prices in the background
+        # the offline embedder learns from the demo's pictures (about 2 min on 2 cores), then
+        # the catalog is re-indexed with it; search answers from the descriptor meanwhile
+        manage("train_image_embedder", "--queue-if-missing")
     # No --preload: each worker imports the app itself, after the fork, so whatever
     # pcadvisor.wsgi warms up (the pricing model) is loaded in every worker. Workers past
     # --graceful-timeout are killed by their master, before this script's own deadline.

@@ -56,3 +56,28 @@ def find_duplicate_products() -> dict:
     report = asdict(find_duplicates())
     report["errors"] = report["errors"][:20]
     return report
+
+
+@shared_task(bind=True, acks_late=True)
+def train_image_embedder(self: object, *, epochs: int, limit: int | None = None) -> dict:
+    """Train the offline embedder on the catalog's pictures and switch to it; the catalog's
+    re-index is queued after it (search answers from the previous embedder meanwhile).
+    Progress goes to the task's state (``PROGRESS`` with ``done``/``total``).
+
+    Knobs: ``epochs``; ``limit`` (at most this many pictures)."""
+    from django.core.cache import cache
+
+    from similarity.training import TRAINING_KEY, train_embedder
+
+    def progress(done: int, total: int) -> None:
+        self.update_state(state="PROGRESS", meta={"done": done, "total": total})  # type: ignore[attr-defined]
+
+    try:
+        report = train_embedder(epochs=epochs, limit=limit, progress=progress)
+    except ValueError as exc:
+        logger.warning("offline embedder not trained: %s", exc)
+        return {"error": str(exc)}
+    finally:
+        cache.delete(TRAINING_KEY)
+    logger.info("trained %s on %d pictures in %.1fs", report.key, report.images, report.seconds)
+    return {"embedder": report.key, "images": report.images, "queued": report.queued}
