@@ -18,11 +18,8 @@ from __future__ import annotations
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import permissions, serializers
 
+from core.serializers import ErrorSerializer
 from pcadvisor.api_permissions import IsStaffOrReadOnly
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="무엇이 잘못되었는지 (한국어)")
 
 
 class FieldErrorsSerializer(serializers.Serializer):

@@ -34,7 +34,7 @@ from catalog.api.serializers import (
 from catalog.filters import CpuBenchmarkFilter, GpuBenchmarkFilter, PriceHistoryForm, ProductFilter
 from catalog.history import load_price_history
 from catalog.models import Category, CpuBenchmark, GpuBenchmark, Manufacturer, PriceSource, Product
-from pcadvisor.api_schema import ErrorSerializer
+from core.serializers import ErrorSerializer
 
 logger = logging.getLogger(__name__)
 

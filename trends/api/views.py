@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog.models import Product
-from pcadvisor.api_schema import ErrorSerializer
+from core.serializers import ErrorSerializer
 from trends.api.serializers import (
     BacktestRunSerializer,
     MarketQuerySerializer,
