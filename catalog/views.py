@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from catalog.filters import PriceHistoryForm, ProductFilter
 from catalog.history import load_price_history
 from catalog.models import PriceSnapshot, Product
 from catalog.panels import render_product_panels
+from catalog.versions import VERSIONED_SECONDS, catalog_version
 from core.areas import panel_areas
+from core.caching import cached
 from core.charts import line_chart_svg
 from core.pagination import paginate
 
+T = TypeVar("T")
 PAGE_SIZE = 30
 DEFAULT_HISTORY_DAYS = 365
 RECENT_TABLE_DAYS = 30
@@ -35,20 +40,43 @@ SPEC_FIELDS = [
 ]
 
 
+def _listed(filterset: ProductFilter, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` cached under the catalog's data version and the filters chosen (the
+    count and the menus are the same for every visitor who chose them); computed each time
+    when the filters are invalid."""
+    if not filterset.is_valid():
+        return compute()
+    chosen = sorted((k, str(v)) for k, v in filterset.form.cleaned_data.items() if v)
+    if name != "count":  # the menus depend on the chosen category and kind only
+        chosen = [(k, v) for k, v in chosen if k in ("category", "kind")]
+    digest = hashlib.sha256(repr(chosen).encode()).hexdigest()[:24]
+    return cached(
+        f"catalog:list:{name}:v1:{catalog_version()}:{digest}", VERSIONED_SECONDS, compute
+    )
+
+
 def product_list(request: HttpRequest) -> HttpResponse:
     """The catalog with the filters of ``ProductFilter`` (the same ones the API takes)."""
-    filterset = ProductFilter(request.GET, queryset=Product.objects.active().with_related())
-    page = paginate(filterset.qs, request.GET.get("page"), PAGE_SIZE)
-    categories = list(filterset.category_menu())
+    filterset = ProductFilter(request.GET, queryset=Product.objects.active())
+    # The page's ids first, sorted on the product table alone, then those 30 rows with their
+    # related rows: sorting the joined rows sorted every listed product's joins (20+ ms).
+    ids = filterset.qs.values_list("pk", flat=True)
+    count = _listed(filterset, "count", ids.count)
+    page = paginate(ids, request.GET.get("page"), PAGE_SIZE, count=count)
+    rows = Product.objects.with_related().in_bulk(list(page.object_list))
+    products = [rows[pk] for pk in page.object_list if pk in rows]
+    categories = _listed(filterset, "categories", lambda: list(filterset.category_menu()))
     context = {
         "filter": filterset,
         "form_errors": filterset.labelled_errors(),
         "values": request.GET,
         "page": page,
-        "products": page.object_list,
+        "products": products,
         # every menu comes from the filterset that reads it back
         "categories": categories,
-        "manufacturers": filterset.manufacturer_menu(),
+        "manufacturers": _listed(
+            filterset, "manufacturers", lambda: list(filterset.manufacturer_menu())
+        ),
         "kinds": ProductFilter.kind_choices(categories, request.GET.get("kind", "")),
         "orderings": ProductFilter.ordering_choices(),
     }
@@ -101,13 +129,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for fname, label, unit in SPEC_FIELDS
         if (value := getattr(product, fname)) not in (None, "")
     ]
-    panels = [
-        {
-            "key": panel["key"],
-            "html": render_to_string(panel["template"], panel["context"], request=request),
-        }
-        for panel in render_product_panels(request, product, history=full_history)
-    ]
+    panels = render_product_panels(request, product, history=full_history)
     panel_keys = {panel["key"] for panel in panels}
     context = {
         "product": product,

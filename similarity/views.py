@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from core.caching import data_version
 from similarity.search import similar_to_product
-from similarity.services import model_report, serving_embedder
+from similarity.services import INDEX_VERSION, active_embedder, model_report, serving_embedder
 
 PANEL_K = 6
+
+
+def similarity_panel_version(product: object) -> str:
+    """The panel's HTML (cached by ``catalog.panels``) changes with the index (bumped by every
+    indexing batch), the active embedder (weights fetched) and the product's picture."""
+    embedder = active_embedder().key  # type: ignore[attr-defined]
+    return f"{data_version(INDEX_VERSION)}:{embedder}:{getattr(product, 'image_sha256', '')}"
 
 
 def similarity_panel(request: HttpRequest, product: object) -> tuple[str, dict] | None:
