@@ -6,7 +6,7 @@ PORT ?= 8000
 
 run:
 	@scripts/bootstrap.sh runtime
-	$(PY) scripts/run.py --port $(PORT)
+	$(PY) scripts/run.py --port $(PORT) $(RUN_ARGS)
 
 test:
 	@scripts/bootstrap.sh dev
