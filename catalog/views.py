@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
@@ -63,8 +64,16 @@ def product_list(request: HttpRequest) -> HttpResponse:
     ids = filterset.qs.values_list("pk", flat=True)
     count = _listed(filterset, "count", ids.count)
     page = paginate(ids, request.GET.get("page"), PAGE_SIZE, count=count)
-    rows = Product.objects.with_related().in_bulk(list(page.object_list))
-    products = [rows[pk] for pk in page.object_list if pk in rows]
+
+    @functools.cache
+    def products() -> list[Product]:
+        """Read only when the template's rows are not cached (it calls this)."""
+        rows = Product.objects.with_related().in_bulk(list(page.object_list))
+        return [rows[pk] for pk in page.object_list if pk in rows]
+
+    # the rows' HTML is the same for everyone who asks this list (catalog_rows in the template)
+    asked = sorted((k, v) for k, v in request.GET.lists())
+    rows_key = f"{catalog_version()}:{hashlib.sha256(repr(asked).encode()).hexdigest()[:24]}"
     categories = _listed(filterset, "categories", lambda: list(filterset.category_menu()))
     context = {
         "filter": filterset,
@@ -72,6 +81,9 @@ def product_list(request: HttpRequest) -> HttpResponse:
         "values": request.GET,
         "page": page,
         "products": products,
+        "has_products": count > 0,
+        "rows_key": rows_key,
+        "rows_seconds": VERSIONED_SECONDS,
         # every menu comes from the filterset that reads it back
         "categories": categories,
         "manufacturers": _listed(
