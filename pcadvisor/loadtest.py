@@ -22,6 +22,7 @@ from recommend.models import UseCase
 
 # page -> weight: how often a visitor opens it, relative to the others
 DEFAULT_PAGES = {"home": 2, "catalog": 2, "product": 3, "analysis": 2, "recommend": 1}
+SMALL_PAGE = 20  # a page with at most this many addresses has each of them probed
 PRODUCTS = 400  # distinct product (and analysis) pages: a cache of one address does not help
 
 CATALOG_QUERIES = [
@@ -112,22 +113,30 @@ def http_status(url: str, timeout: float = 30.0) -> int | None:
 def probe(
     plan: dict[str, object], base_url: str, status: Callable[[str], int | None] = http_status
 ) -> list[str]:
-    """Open the first address of every page once; a page whose address does not answer 200
-    is left out of the plan when it is the analysis page (it may not be built on this
-    branch), and reported otherwise. Returns what was said (left out, failing)."""
+    """Open each address of the small pages (catalog variants, use cases) and the first of
+    the others once. The analysis page is left out unless it answers 200 (it may not be built
+    on this branch); an address that answers 404 (a list page past the end of a small
+    catalog) is left out; any other failure stays in, so that the run counts it as an error.
+    Returns what was said."""
     notes: list[str] = []
     kept = []
     for page in plan["pages"]:
         if not page["urls"]:
             notes.append(f"{page['name']}: no address (left out)")
             continue
-        code = status(base_url + page["urls"][0])
-        if code != 200 and page["name"] == "analysis":
-            notes.append(f"analysis: {page['urls'][0]} answered {code} (left out)")
+        probed = page["urls"] if len(page["urls"]) <= SMALL_PAGE else page["urls"][:1]
+        codes = {url: status(base_url + url) for url in probed}
+        if page["name"] == "analysis" and codes[probed[0]] != 200:
+            notes.append(f"analysis: {probed[0]} answered {codes[probed[0]]} (left out)")
             continue
-        if code != 200:
-            notes.append(f"{page['name']}: {page['urls'][0]} answered {code}")
-        kept.append(page)
+        for url, code in codes.items():
+            if code == 404:
+                notes.append(f"{page['name']}: {url} answered 404 (left out)")
+            elif code != 200:
+                notes.append(f"{page['name']}: {url} answered {code}")
+        page["urls"] = [url for url in page["urls"] if codes.get(url) != 404]
+        if page["urls"]:
+            kept.append(page)
     plan["pages"] = kept
     return notes
 

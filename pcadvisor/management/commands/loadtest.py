@@ -48,6 +48,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--products", type=int, default=PRODUCTS, help="distinct products")
         parser.add_argument(
+            "--seed",
+            type=int,
+            default=12,
+            help="which products (another seed: other product pages, likely not cached yet)",
+        )
+        parser.add_argument(
             "--wait",
             type=float,
             nargs=2,
@@ -67,7 +73,7 @@ class Command(BaseCommand):
                 f"{url} 에 응답하는 서버가 없습니다. 다른 터미널에서 서버를 먼저 시작하세요: "
                 f"make run PORT=<port>, 그다음 make loadtest LOADTEST_URL=http://127.0.0.1:<port>"
             )
-        plan = build_plan(pages, products=int(opts["products"]))
+        plan = build_plan(pages, products=int(opts["products"]), seed=int(opts["seed"]))
         for note in probe(plan, url):
             self.stdout.write(f"note: {note}")
         if not plan["pages"]:
