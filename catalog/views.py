@@ -11,10 +11,11 @@ from typing import TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 from catalog.filters import PriceHistoryForm, ProductFilter
-from catalog.history import load_price_history
+from catalog.history import PriceHistory, load_price_history
 from catalog.models import PriceSnapshot, Product
 from catalog.panels import render_product_panels
 from catalog.versions import VERSIONED_SECONDS, catalog_version
@@ -117,6 +118,11 @@ def _recent_rows(
     return rows[-RECENT_TABLE_DAYS:][::-1]
 
 
+def _recent_start(points: list[tuple[dt.date, int]]) -> dt.date | None:
+    """The first day of the recent-prices table."""
+    return points[-min(len(points), RECENT_TABLE_DAYS)][0] if points else None
+
+
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Specs, benchmarks, the price-history chart (inline SVG) and the recent prices."""
     product = get_object_or_404(Product.objects.with_related(), pk=pk)
@@ -126,22 +132,49 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     days, since = DEFAULT_HISTORY_DAYS, None
     if form.is_valid() and (form.cleaned_data["days"] or form.cleaned_data["since"]):
         days, since = form.cleaned_data["days"], form.cleaned_data["since"]
-    # read once: the chart's window is cut from it, the panels get the whole of it
-    full_history = load_price_history(product.pk)
-    history = full_history.window(days=days, since=since)
-    recent_variants: list[PriceSnapshot] = []
-    if history.points:
-        recent_start = history.points[-min(len(history.points), RECENT_TABLE_DAYS)][0]
-        recent_variants = sorted(
-            full_history.variant_rows(recent_start), key=lambda row: (row.day, row.price)
+    # Read once, and only when needed: the chart's window is cut from it, the panels get the
+    # whole of it. The price parts of the page are template fragments cached under the
+    # catalog's data version (a new price shows on the next request) and the query string; the
+    # template calls these only when a fragment is missing (a panel only when it is).
+
+    @functools.cache
+    def full_history() -> PriceHistory:
+        whole = load_price_history(product.pk)
+        # the recent table's variant rows reach furthest back of all readers (the trend
+        # panel's notes read the last days): read from there first, once for all of them
+        if start := _recent_start(whole.window(days=days, since=since).points):
+            whole.variant_rows(start)
+        return whole
+
+    @functools.cache
+    def history() -> PriceHistory:
+        return full_history().window(days=days, since=since)
+
+    @functools.cache
+    def chart() -> str:
+        svg = line_chart_svg(
+            history().points, title=f"{product.name} 일별 최저가", label="일별 최저가"
         )
-    chart = line_chart_svg(history.points, title=f"{product.name} 일별 최저가", label="일별 최저가")
+        return mark_safe(svg)  # noqa: S308 - the chart builder escapes every text it writes
+
+    @functools.cache
+    def recent_rows() -> list[dict[str, object]]:
+        points = history().points
+        if not points:
+            return []
+        variants = sorted(
+            full_history().variant_rows(_recent_start(points)), key=lambda row: (row.day, row.price)
+        )
+        return _recent_rows(points, variants)
+
+    asked = sorted((k, v) for k, v in request.GET.lists())
+    page_key = f"{catalog_version()}:{hashlib.sha256(repr(asked).encode()).hexdigest()[:24]}"
     specs = [
         (label, f"{value:,}{unit}" if isinstance(value, int) else value)
         for fname, label, unit in SPEC_FIELDS
         if (value := getattr(product, fname)) not in (None, "")
     ]
-    panels = render_product_panels(request, product, history=full_history)
+    panels = render_product_panels(request, product, history=SimpleLazyObject(full_history))
     panel_keys = {panel["key"] for panel in panels}
     context = {
         "product": product,
@@ -149,9 +182,10 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history_days": days,
         "history_form": form,
         "history_windows": HISTORY_WINDOWS,
-        # the chart builder escapes every text it writes
-        "chart_svg": mark_safe(chart),  # noqa: S308
-        "recent_rows": _recent_rows(history.points, recent_variants),
+        "chart_svg": chart,
+        "recent_rows": recent_rows,
+        "page_key": page_key,
+        "fragment_seconds": VERSIONED_SECONDS,
         "specs": specs,
         "panels": panels,
         # Areas built by higher apps (core.areas); until an app registers its product panel under
