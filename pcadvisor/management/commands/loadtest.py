@@ -13,8 +13,10 @@ import math
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 from pathlib import Path
 
+import psutil
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -84,8 +86,18 @@ class Command(BaseCommand):
         self.stdout.write(f"pages (weight, addresses): {shown}")
         # the bound only stops a run whose server is far too slow: 5 requests/s at least
         seconds = int(opts["max_seconds"]) or max(30, math.ceil(requests / 5))
+        server = server_processes(url)
+        cpu_before = cpu_seconds(server)
         summary = self._run_locust(url, plan, int(opts["users"]), seconds)
-        for line in report_lines(summary):
+        lines = report_lines(summary)
+        if server and summary["total"]["requests"]:
+            used = cpu_seconds(server) - cpu_before
+            per_request = 1000 * used / summary["total"]["requests"]
+            # the web server's own CPU (not PostgreSQL's or Redis'): what other work on the
+            # machine does not change much, unlike the latencies
+            lines.insert(-1, f"web server CPU: {per_request:.1f} ms per request "
+                             f"({len(server)} processes, {used:.1f} s)")  # fmt: skip
+        for line in lines:
             self.stdout.write(line)
         if summary["errors"]:
             raise CommandError(f"{summary['errors']} errors")
@@ -106,3 +118,38 @@ class Command(BaseCommand):
             if not summary_file.exists():
                 raise CommandError(f"locust ended with {done.returncode} and no statistics")
             return json.loads(summary_file.read_text())
+
+
+def server_processes(url: str) -> list[psutil.Process]:
+    """The processes of the server listening on ``url``'s port on this machine (the gunicorn
+    master and its workers), [] when it is elsewhere or cannot be seen."""
+    port = urllib.parse.urlsplit(url).port or 80
+    try:
+        pids = {
+            c.pid
+            for c in psutil.net_connections(kind="inet")
+            if c.pid and c.laddr and c.laddr.port == port and c.status == psutil.CONN_LISTEN
+        }
+        procs: dict[int, psutil.Process] = {}
+        for pid in pids:
+            top = psutil.Process(pid)
+            # a forked worker has its master's command line: count the master and all its workers
+            while (parent := top.parent()) is not None and parent.cmdline() == top.cmdline():
+                top = parent
+            procs[top.pid] = top
+            procs.update({child.pid: child for child in top.children(recursive=True)})
+    except psutil.Error:
+        return []
+    return list(procs.values())
+
+
+def cpu_seconds(procs: list[psutil.Process]) -> float:
+    """User + system CPU seconds the processes have used so far (those still running)."""
+    total = 0.0
+    for proc in procs:
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
