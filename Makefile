@@ -2,11 +2,11 @@
 PY := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: run test test-django lint embedded-stop bootstrap
+.PHONY: run test test-django lint embedded-stop bootstrap loadtest
 
 run:
 	@scripts/bootstrap.sh runtime
-	$(PY) scripts/run.py --port $(PORT)
+	$(PY) scripts/run.py --port $(PORT) $(RUN_ARGS)
 
 test:
 	@scripts/bootstrap.sh dev
@@ -28,6 +28,15 @@ test-django:
 	rc=$$?; \
 	$(PY) manage.py embedded stop --started-after $$mark; \
 	exit $$rc
+
+# Load test (locust, headless, 20 users until 2,400 requests) of a server started with
+# `make run` in this checkout (it reads the same database for its product pages), e.g.
+# `make run PORT=8115` in one terminal, `make loadtest LOADTEST_URL=http://127.0.0.1:8115` in
+# another. Last line: p95_ms=<x> requests=<n> errors=<n>; fails on any error.
+LOADTEST_URL ?= http://127.0.0.1:$(PORT)
+loadtest:
+	@scripts/bootstrap.sh dev
+	$(PY) manage.py loadtest --url $(LOADTEST_URL) $(LOADTEST_ARGS)
 
 lint:
 	.venv/bin/ruff check --fix .

@@ -28,6 +28,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.realdata)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty Django cache (the test Redis database): pages cache what
+    they compute under data versions that a test's rolled-back writes never bump (their
+    signals are sent on commit), so one test's entries must not answer another's requests."""
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception:  # a test of the cache being down
+        pass
+
+
 @pytest.fixture
 def staff_client(client: Client, django_user_model: type) -> Client:
     """The test client, logged in as a staff user (not a superuser)."""

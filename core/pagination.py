@@ -33,10 +33,15 @@ def missing_page_message(number: int, num_pages: int) -> str:
     return f"{number}쪽은 없습니다 (전체 {num_pages}쪽)."
 
 
-def paginate(object_list: object, raw_page: object, per_page: int) -> Page:
+def paginate(
+    object_list: object, raw_page: object, per_page: int, *, count: int | None = None
+) -> Page:
     """One page of ``object_list`` (a QuerySet or list) for an HTML list; ``Http404`` past the
-    last page."""
+    last page. ``count``: the number of objects when the caller knows it (cached), so that the
+    paginator does not count them again."""
     paginator = Paginator(object_list, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not computed
     number = page_number(raw_page)
     try:
         return paginator.page(number)

@@ -25,27 +25,43 @@ from rest_framework.views import APIView
 
 from catalog.models import Product
 from catalog.stats import catalog_counts
+from catalog.versions import VERSIONED_SECONDS, catalog_version
 from core.areas import get_area
+from core.caching import cached
 from pcadvisor.api_errors import _is_korean
 from pcadvisor.context_processors import NAV
 from pcadvisor.health import health_report
 from trends.views import dashboard_context
 
+LATEST_COUNT = 8
+
+
+def latest_desktops() -> list[Product]:
+    """The desktops priced most recently, the same for every visitor: cached under the
+    catalog's data version (a new price or product shows up on the next request)."""
+    return cached(
+        f"home:latest:v1:{catalog_version()}",
+        VERSIONED_SECONDS,
+        lambda: list(
+            Product.objects.active()
+            .with_related()
+            .of_kind("desktop")
+            .filter(current_price__isnull=False)
+            .order_by("-current_price_day", "-id")[:LATEST_COUNT]
+        ),
+    )
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """The PC catalog's counts (cached: a home request counts no price rows), the market
-    dashboard and the latest desktops."""
+    dashboard and the latest desktops (cached)."""
     counts = catalog_counts()
     context = {
         "product_count": counts["products"],
         "demo_count": counts["demo_products"],
         "price_count": counts["price_rows"],
         "category_count": counts["categories"],
-        "latest": Product.objects.active()
-        .with_related()
-        .of_kind("desktop")
-        .filter(current_price__isnull=False)
-        .order_by("-current_price_day", "-id")[:8],
+        "latest": latest_desktops(),
     }
     context.update(dashboard_context())
     return render(request, "home.html", context)

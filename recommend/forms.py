@@ -6,11 +6,28 @@ from __future__ import annotations
 from django import forms
 
 from catalog.models import Manufacturer
+from catalog.versions import VERSIONED_SECONDS, catalog_version
+from core.caching import cached
 from recommend.models import UseCase
 from recommend.querysets import Query, desktops
 
 MAX_WON = 100_000_000  # 1억 원: the catalog refuses prices above it, so no budget needs more
 SORTS = [("score", "점수순"), ("value", "가성비순 (1만 원당 점수)")]
+
+
+def compute_menus() -> tuple[list[int], list[str]]:
+    """The brands (ids) with active desktops and the desktops' form factors."""
+    brands = Manufacturer.objects.with_active_products_in(kind="desktop")
+    forms_ = desktops().exclude(form_factor="").order_by("form_factor")
+    return (
+        list(brands.values_list("pk", flat=True)),
+        list(forms_.values_list("form_factor", flat=True).distinct()),
+    )
+
+
+def menus() -> tuple[list[int], list[str]]:
+    """``compute_menus()`` cached under the catalog's data version (the same for everyone)."""
+    return cached(f"recommend:menus:v1:{catalog_version()}", VERSIONED_SECONDS, compute_menus)
 
 
 class RecommendForm(forms.Form):
@@ -43,13 +60,9 @@ class RecommendForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.use_cases = {u.key: u for u in UseCase.objects.all()}
         self.fields["use"].choices = [(k, u.label) for k, u in self.use_cases.items()]
-        self.fields["manufacturer"].queryset = Manufacturer.objects.with_active_products_in(
-            kind="desktop"
-        )
-        forms_ = desktops().exclude(form_factor="").order_by("form_factor")
-        self.fields["form_factor"].choices = [("", "전체")] + [
-            (f, f) for f in forms_.values_list("form_factor", flat=True).distinct()
-        ]
+        brands, form_factors = menus()
+        self.fields["manufacturer"].queryset = Manufacturer.objects.filter(pk__in=brands)
+        self.fields["form_factor"].choices = [("", "전체")] + [(f, f) for f in form_factors]
         self.fields["form_factor"].error_messages["invalid_choice"] = (
             "알 수 없는 폼팩터입니다: %(value)s"
         )

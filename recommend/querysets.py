@@ -28,6 +28,8 @@ from django.db.models.functions import Cast, Coalesce, Collate, Least, Lower, Nu
 from django.utils import timezone
 
 from catalog.models import CategoryKind, CpuBenchmark, GpuBenchmark, Product
+from catalog.versions import VERSIONED_SECONDS, catalog_version
+from core.caching import cached
 from recommend.models import UseCase
 from recommend.scoring import References, percentile
 
@@ -51,6 +53,13 @@ def fresh_desktops(today: dt.date | None = None) -> QuerySet:
 
 
 def references() -> References:
+    """``compute_references()``, cached under the catalog's data version (every product page's
+    panel and every recommendation needs them; they change only with the catalog)."""
+    key = f"recommend:references:v1:{catalog_version()}"
+    return cached(key, VERSIONED_SECONDS, compute_references)
+
+
+def compute_references() -> References:
     """CPU Mark / G3D Mark that count as 1: the 95th percentile over the distinct parts active
     desktops are matched to (each part once, however many desktops carry it)."""
     base = desktops()
@@ -250,10 +259,13 @@ def cheapest_fit(query: Query, today: dt.date | None = None) -> Product | None:
 def peer_ranks(product: Product, uses: list[UseCase], refs: References) -> dict[str, object]:
     """Each use case's score of ``product`` and its rank among the fresh, scored desktops
     priced within ±20 % of it (its budget peers, itself included), in one query."""
-    own: dict[str, float | None] = {}
-    for use in uses:
-        row = with_scores(Product.objects.filter(pk=product.pk), use, refs).values("score").first()
-        own[use.key] = row["score"] if row else None
+    mine = Product.objects.filter(pk=product.pk)
+    for use in uses:  # every use case's score in one query
+        mine = with_scores(mine, use, refs, prefix=f"{use.key}_")
+    row = mine.values(*(f"{use.key}_score" for use in uses)).first()
+    own: dict[str, float | None] = {
+        use.key: row[f"{use.key}_score"] if row else None for use in uses
+    }
     price = product.current_price
     if not price:
         return {"scores": own, "ranks": {}, "peers": 0}

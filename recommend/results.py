@@ -3,9 +3,15 @@ normalisation references, and for an empty answer the cheapest product that woul
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
 from catalog.models import Product
+from catalog.versions import VERSIONED_SECONDS, catalog_version
+from core.caching import cached
 from recommend.entries import Entry, build_entries
 from recommend.querysets import Query, cheapest_fit, ranked, references
 from recommend.scoring import SCORING_NOTE, References
@@ -46,16 +52,34 @@ class Result:
         return {"note": SCORING_NOTE, **self.refs.as_dict()}
 
 
+def ranked_entries(
+    query: Query, refs: References, *, with_verdicts: bool = True
+) -> tuple[list[Entry], int, int]:
+    """(entries, total, unscored) of ``query``: the same for everyone who asks it, so cached
+    under the catalog's data version (prices, benchmarks, trends' verdicts all follow it) and
+    the day (freshness is counted in days); the reasons are attached per request."""
+    use = model_to_dict(query.use)  # weights edited in admin make another key
+    asked = sorted({**query.__dict__, "use": sorted(use.items())}.items())
+    digest = hashlib.sha256(repr((asked, refs, with_verdicts)).encode()).hexdigest()[:24]
+    key = f"recommend:entries:v1:{catalog_version()}:{timezone.localdate()}:{digest}"
+
+    def compute() -> tuple[list[Entry], int, int]:
+        rows = ranked(query, refs)
+        entries = build_entries(rows, query.use, with_verdicts=with_verdicts)
+        # every ranked row carries the counts of the query's listings (none when there is none)
+        total, unscored = (rows[0].total, rows[0].unscored) if rows else (0, 0)
+        return entries, total, unscored
+
+    return cached(key, VERSIONED_SECONDS, compute)
+
+
 def recommend(query: Query, *, with_verdicts: bool = True, attach_reasons: bool = True) -> Result:
     refs = references()
-    rows = ranked(query, refs)
-    entries = build_entries(rows, query.use, with_verdicts=with_verdicts)
+    entries, total, unscored = ranked_entries(query, refs, with_verdicts=with_verdicts)
     if attach_reasons:
         from recommend.services import attach_reasons as attach
 
         attach(entries)
-    # every ranked row carries the counts of the query's listings (none when there is no row)
-    total, unscored = (rows[0].total, rows[0].unscored) if rows else (0, 0)
     result = Result(query, entries, total, unscored, refs)
     if not entries:
         result.cheapest = cheapest_fit(query)

@@ -15,6 +15,7 @@ from recommend.results import recommend
 from recommend.scoring import SCORING_NOTE, UNSCORED_LABEL
 
 PANEL_TEMPLATE = "recommend/_panel.html"
+PANEL_VERSION = "v1"  # the cached panel's format (catalog.panels): bump when the panel changes
 MAX_POLLED = 20
 
 

@@ -30,6 +30,10 @@ PY = sys.executable
 # The ml queue's worker: one task thread (see main()).
 ML_POOL = {"pool": "threads", "concurrency": 1}
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# gunicorn (gthread): processes for the 2 cores, threads so that one waiting on PostgreSQL or
+# Redis does not hold a core (`make loadtest` measured; README, "Measured numbers")
+WEB_WORKERS = 2
+WEB_THREADS = 4
 
 
 class Interrupted(Exception):
@@ -260,6 +264,8 @@ def main() -> int:
     parser.add_argument(
         "--no-demo", action="store_true", help="do not load demo data into an empty catalog"
     )
+    parser.add_argument("--workers", type=int, default=WEB_WORKERS, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=WEB_THREADS, help="threads per worker")
     args = parser.parse_args()
 
     report = port_in_use_report(args.host, args.port)
@@ -330,7 +336,8 @@ def _start_and_wait(sup: Supervisor, args: argparse.Namespace) -> int:
     # --graceful-timeout are killed by their master, before this script's own deadline.
     web = [
         PY, "-m", "gunicorn", "pcadvisor.wsgi:application",
-        "--bind", f"{args.host}:{args.port}", "--workers", "2", "--threads", "4",
+        "--bind", f"{args.host}:{args.port}",
+        "--workers", str(args.workers), "--threads", str(args.threads),
         "--access-logfile", "-", "--timeout", "120", "--graceful-timeout", "5",
         # access-log fields escaped: a client cannot forge a line (pcadvisor/log_safety.py)
         "--logger-class", "pcadvisor.log_safety.EscapingGunicornLogger",

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from catalog.models import Product
+from core.caching import bump_version
 from similarity.ml import embedders
 from similarity.ml.pipeline import embed_contents
 from similarity.models import EmbeddingStatus, ImageEmbedding
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 32
 # While one indexing task is queued, further image changes do not queue another (it picks
 # up every pending picture); the mark expires in case the worker never ran it.
+# the data version of the look-alike index (core.caching.data_version): bumped by each batch
+INDEX_VERSION = "similarity-index"
 QUEUED_KEY = "similarity:index-queued"
 QUEUED_TTL_S = 15 * 60
 
@@ -164,6 +167,8 @@ def index_images(
             ImageEmbedding.objects.bulk_update(
                 rows, ["status", "error", "vector", "background", "attempts", "updated_at"]
             )
+            # cached look-alikes (the product panel) are read under the index's new version
+            transaction.on_commit(lambda: bump_version(INDEX_VERSION))
         done += len(rows)
         if progress:
             progress(done, total)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from catalog.models import Category, Manufacturer, Product
+from core.caching import data_version
 from similarity import photo_search
 from similarity.filters import (
     ALL,
@@ -19,12 +20,19 @@ from similarity.filters import (
 )
 from similarity.ml.images import MAX_BYTES, MAX_PIXELS, ImageRejected
 from similarity.search import similar_to_product
-from similarity.services import model_report, serving_embedder
+from similarity.services import INDEX_VERSION, active_embedder, model_report, serving_embedder
 from similarity.uploads import PHOTO_FIELD, bounded_upload, read_photo
 
 PANEL_K = 6
 PHOTO_K = 12
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,.heic,.heif"
+
+
+def similarity_panel_version(product: object) -> str:
+    """The panel's HTML (cached by ``catalog.panels``) changes with the index (bumped by every
+    indexing batch), the active embedder (weights fetched) and the product's picture."""
+    embedder = active_embedder().key  # type: ignore[attr-defined]
+    return f"{data_version(INDEX_VERSION)}:{embedder}:{getattr(product, 'image_sha256', '')}"
 
 
 def similarity_panel(request: HttpRequest, product: object) -> tuple[str, dict] | None:

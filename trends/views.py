@@ -15,6 +15,7 @@ from trends.models import BacktestRun
 from trends.services import cached_latest_backtest
 
 PANEL_TEMPLATE = "trends/_product_panel.html"
+PANEL_VERSION = "v1"  # the cached panel's format (catalog.panels): bump when the panel changes
 DASHBOARD_TEMPLATE = "trends/_dashboard.html"
 
 
@@ -39,6 +40,13 @@ def dashboard_context() -> dict[str, object]:
         "market": summary,
         "market_index_svg": mark_safe(index_chart_svg(summary)),  # noqa: S308
     }
+
+
+def panel_version(product: object) -> str:
+    """The cached panel's version (``catalog.panels``) beside the catalog's: its format and the
+    latest backtest it shows (``record_backtest`` forgets the cached one)."""
+    run = cached_latest_backtest()
+    return f"{PANEL_VERSION}:{run.pk if run else 0}"
 
 
 def product_panel(

@@ -281,13 +281,18 @@ def test_the_product_page_reads_the_price_history_once_for_itself_and_its_panels
 ) -> None:
     """One read of the daily lowest prices and one of the variant rows, whatever panels show
     them (the page's chart and table, the trend panel's chart and notes)."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from catalog.stats import catalog_counts
 
     product = market["flat"][0]
     add_prices(product, [1_150_000] * 5, end=END - dt.timedelta(days=3), variant="벌크")
     url = f"/catalog/products/{product.pk}/"
     client.get(url)  # the forecaster is built once per process, not per page
+    cache.clear()  # the page's price parts and panels are cached: this request draws them all
+    catalog_counts()  # (but the footer's counts, which count price rows too)
     with CaptureQueriesContext(connection) as queries:
         page = client.get(url)
     html = page.content.decode()
@@ -295,3 +300,6 @@ def test_the_product_page_reads_the_price_history_once_for_itself_and_its_panels
     daily = [q for q in queries if "catalog_dailylowestprice" in q["sql"]]
     variants = [q for q in queries if "catalog_pricesnapshot" in q["sql"]]
     assert (len(daily), len(variants)) == (1, 1)
+    with CaptureQueriesContext(connection) as queries:  # all cached now: no history is read
+        assert client.get(url).content.decode() == html
+    assert not [q for q in queries if "catalog_dailylowestprice" in q["sql"]]
