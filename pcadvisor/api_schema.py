@@ -10,7 +10,8 @@ what every operation shares and the views do not say:
   ``pcadvisor.middleware``: any request can get it), 401 with ``WWW-Authenticate`` (wrong or
   malformed Basic credentials, on every operation; a write without credentials), 403 (a signed-in
   user who is not staff writes), 404 (a missing row, or a page past the last), 415 (a body in a
-  media type the operation does not parse). An operation that says more keeps its own.
+  media type the operation does not parse), 429 with ``Retry-After`` on the rate-limited ones
+  (pcadvisor/ratelimits.py). An operation that says more keeps its own.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rest_framework import permissions, serializers
 
 from core.serializers import ErrorSerializer
 from pcadvisor.api_permissions import IsStaffOrReadOnly
+from pcadvisor.ratelimits import limited_api_paths
 
 
 class FieldErrorsSerializer(serializers.Serializer):
@@ -37,6 +39,7 @@ DESCRIPTIONS = {
     "403": "스태프만 할 수 있는 요청",
     "404": "찾을 수 없음 (없는 항목 또는 마지막 쪽을 넘은 페이지)",
     "415": "지원하지 않는 본문 형식",
+    "429": "요청이 너무 많음 (Retry-After 초 후 다시)",
 }
 
 
@@ -112,6 +115,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes["404"] = error
         if "requestBody" in operation:
             codes["415"] = error
+        if path in limited_api_paths():
+            codes["429"] = error
         for code, schema in codes.items():
             if code in responses:
                 continue
@@ -125,6 +130,10 @@ class AutoSchema(SpectacularAutoSchema):
                         "schema": {"type": "string"},
                         "description": 'Basic realm="api"',
                     }
+                }
+            if code == "429":
+                response["headers"] = {
+                    "Retry-After": {"schema": {"type": "integer"}, "description": "초"}
                 }
             responses[code] = response
         return operation

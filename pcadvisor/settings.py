@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before any body is read: an expensive request over its client's limit costs nothing.
+    "pcadvisor.ratelimits.RateLimitMiddleware",
     # Before anything parses a body: a search photo is received in memory only, never in a
     # temporary file (similarity.uploads).
     "similarity.uploads.PhotoUploadMiddleware",
@@ -391,6 +393,18 @@ if DOOR_CRAWL_TIME_LIMIT_SECONDS < 5:
     raise ImproperlyConfigured("DOOR_CRAWL_TIME_LIMIT_SECONDS must be at least 5")
 # Rate limits read X-Forwarded-For only behind a proxy that sets it (see core.ratelimit).
 RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATELIMIT_TRUST_X_FORWARDED_FOR", False)
+# The expensive endpoints' limits per client (pcadvisor/ratelimits.py): count/window.
+RATE_LIMITS = {
+    name: env_str(f"RATE_LIMIT_{name.upper().replace('-', '_')}", default)
+    for name, default in (
+        ("photo-search", "30/m"),
+        ("estimate", "60/m"),
+        ("admin-login", "10/10m"),
+    )
+}
+for _name, _rate in RATE_LIMITS.items():
+    if not re.fullmatch(r"\s*[1-9][0-9]*\s*/\s*([1-9][0-9]*)?\s*[smhd]?\s*", _rate):
+        raise ImproperlyConfigured(f"RATE_LIMIT_{_name.upper()} must look like 30/m, got {_rate!r}")
 
 # --------------------------------------------------------------------------- LLM
 
