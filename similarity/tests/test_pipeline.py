@@ -65,8 +65,11 @@ def test_the_tiny_clip_loads_through_from_pretrained_and_gives_unit_512_vectors(
     vectors = emb.embed(images)
     assert vectors.shape == (40, 512)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    one = emb.embed([images[35]])[0]
-    np.testing.assert_allclose(one, vectors[35], atol=1e-5)  # batching changes nothing
+    # batching changes nothing in fp32; int8 (CPU default) quantises activations with one scale
+    # per batch, so a picture's vector moves a little with its batch-mates
+    exact = emb.embed(images, precision="fp32")
+    np.testing.assert_allclose(emb.embed([images[35]], precision="fp32")[0], exact[35], atol=1e-5)
+    assert float(emb.embed([images[35]])[0] @ vectors[35]) > 0.999
     assert not np.allclose(vectors[0], vectors[39], atol=1e-3)
 
 
@@ -140,7 +143,7 @@ def test_preparing_in_the_thread_pool_gives_the_vectors_of_preparing_one_after_a
             np.testing.assert_array_equal(a.vector, b.vector)
     for a, b in zip(parallel, one_call, strict=True):
         if a.vector is not None:
-            np.testing.assert_allclose(a.vector, b.vector, atol=1e-5)  # other batch sizes
+            assert float(a.vector @ b.vector) > 0.999  # other batches: int8's batch scale
 
 
 def test_the_descriptor_finds_a_photo_like_copy_of_a_picture_among_others() -> None:
