@@ -20,22 +20,32 @@ class RealImage:
     sha256: str
 
 
-def real_images(root: Path, *, read: bool = True) -> tuple[list[RealImage], int]:
-    """(distinct pictures of the four categories under ``root``, number of files)."""
+def real_images(
+    root: Path, *, read: bool = True, limit: int | None = None
+) -> tuple[list[RealImage], int]:
+    """(distinct pictures of the four categories under ``root``, number of files read); with
+    ``limit``, the files are read in turn from each category until ``limit`` distinct ones."""
     if not root.is_dir():
         raise CommandError(f"이미지 폴더가 없습니다: {root}")
     seen: dict[str, RealImage] = {}
     files = 0
-    for cat in CATEGORIES:
-        folder = root / cat
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.iterdir()):
-            if not path.is_file():
-                continue
-            files += 1
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            seen.setdefault(digest, RealImage(cat, path, digest))
+    folders = [
+        [(cat, p) for p in sorted((root / cat).iterdir()) if p.is_file()]
+        for cat in CATEGORIES
+        if (root / cat).is_dir()
+    ]
+    if limit:  # round robin over the categories: a limited sample holds all four
+        order = [
+            f[i] for i in range(max(map(len, folders), default=0)) for f in folders if i < len(f)
+        ]
+    else:
+        order = [item for f in folders for item in f]
+    for cat, path in order:
+        if limit and len(seen) >= limit:
+            break
+        files += 1
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        seen.setdefault(digest, RealImage(cat, path, digest))
     if not seen:
         raise CommandError(f"{root}/{{{','.join(CATEGORIES)}}}에 이미지가 없습니다")
     return list(seen.values()), files

@@ -120,10 +120,43 @@ def nearest_pictures(
     qs = nearest_pictures_queryset(
         vector, embedder=embedder, k=k, filters=filters, exclude_sha256=exclude_sha256
     )
-    with iterative_scan():
-        rows = list(qs.values_list("sha256", "distance"))
+    rows, _ = _scan(qs.values_list("sha256", "distance"))
     rows.sort(key=lambda r: r[1])
     return [(sha, 1.0 - float(dist)) for sha, dist in rows]
+
+
+def _scan(
+    qs: QuerySet, probe: QuerySet | None = None
+) -> tuple[list[tuple[str, float]], bool | None]:
+    """Run ``qs`` (an HNSW query) under the iterative-scan settings, and tell whether ``probe``
+    has a row, in one round trip: ``SELECT set_config(..., is_local => true) [, EXISTS probe];
+    <qs>`` sent as one simple-protocol string is one implicit transaction, so the settings hold
+    for ``qs`` and end with it (inside an outer transaction they end with that one, as
+    ``SET LOCAL`` does). A product search was six round trips (exists, BEGIN, SET, query,
+    COMMIT, products): on a loaded machine each costs a wake-up of the server process.
+    With server-side parameter binding (one statement per call) it falls back to
+    ``iterative_scan()`` and separate queries."""
+    sql, params = qs.query.sql_with_params()
+    if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+        with iterative_scan(), connection.cursor() as cur:
+            exists = probe.exists() if probe is not None else None
+            cur.execute(sql, params)
+            return list(cur.fetchall()), exists
+    ef = int(SEARCH_EF_SEARCH)
+    head = (
+        "SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), "
+        f"set_config('hnsw.ef_search', '{ef}', true), "
+        f"set_config('hnsw.max_scan_tuples', '{int(MAX_SCAN_TUPLES)}', true)"
+    )
+    head_params: tuple = ()
+    if probe is not None:
+        probe_sql, head_params = probe.values("pk")[:1].query.sql_with_params()
+        head += f", EXISTS ({probe_sql})"
+    with connection.cursor() as cur:
+        cur.execute(f"{head}; {sql}", (*head_params, *params))
+        exists = bool(cur.fetchone()[3]) if probe is not None else None
+        cur.nextset()
+        return list(cur.fetchall()), exists
 
 
 def search_products(
@@ -139,6 +172,12 @@ def search_products(
     hits = nearest_pictures(
         vector, embedder=embedder, k=k, filters=filters, exclude_sha256=exclude_sha256
     )
+    return _groups(hits, filters)
+
+
+def _groups(hits: list[tuple[str, float]], filters: SearchFilters) -> list[SimilarGroup]:
+    if not hits:
+        return []
     groups = {sha: SimilarGroup(sha, sim) for sha, sim in hits}
     products = (
         matching_products(filters)
@@ -155,17 +194,23 @@ def similar_to_product(
     product: Product, *, embedder: str, k: int = 10, filters: SearchFilters | None = None
 ) -> list[SimilarGroup] | None:
     """Look-alikes of ``product`` (other pictures; same category unless ``filters`` says
-    otherwise). None when the product's picture has no embedding of ``embedder`` yet."""
+    otherwise). None when the product's picture has no embedding of ``embedder`` yet.
+
+    Two round trips: the HNSW query (with the settings and the check that the product's
+    picture is indexed, see ``_scan``), then the products showing the hits."""
     if not product.image_sha256:
         return None
     own = ImageEmbedding.objects.indexed(embedder).filter(sha256=product.image_sha256)
-    if not own.exists():
-        return None
     # The product's vector stays in the database: ORDER BY vector <=> (SELECT vector ...) is
     # still an HNSW scan, and no 512 floats travel to Python and back.
     vector = Subquery(own.values("vector")[:1])
     if filters is None:
         filters = SearchFilters(category_id=product.category_id)
-    return search_products(
+    qs = nearest_pictures_queryset(
         vector, embedder=embedder, k=k, filters=filters, exclude_sha256=product.image_sha256
     )
+    rows, indexed = _scan(qs.values_list("sha256", "distance"), probe=own)
+    if not indexed:
+        return None
+    rows.sort(key=lambda r: r[1])
+    return _groups([(sha, 1.0 - float(dist)) for sha, dist in rows], filters)

@@ -22,6 +22,9 @@ WHITE = (255, 255, 255)
 
 _heif_lock = threading.Lock()
 _heif_registered = False
+# warnings.catch_warnings() swaps the process-wide filter list: pipeline threads decoding at
+# once take turns for the (cheap) header read where Pillow's bomb warning is raised.
+_open_lock = threading.Lock()
 
 
 class ImageRejected(ValueError):
@@ -63,26 +66,39 @@ def to_rgb_on_white(img: Image.Image) -> Image.Image:
     return img
 
 
+def _load_first_frame(img: Image.Image) -> None:
+    if getattr(img, "n_frames", 1) > 1:
+        img.seek(0)  # animated GIF / WebP / APNG: the first frame
+    if ImageFile.LOAD_TRUNCATED_IMAGES:  # a truncated file must fail here, whatever another
+        ImageFile.LOAD_TRUNCATED_IMAGES = False  # module set
+    img.load()
+
+
 def load_image(
     content: bytes,
     *,
     max_bytes: int = MAX_BYTES,
     max_pixels: int = MAX_PIXELS,
     draft: int | None = None,
+    min_side: int | None = None,
 ) -> Image.Image:
     """Decode ``content`` into an upright RGB picture on white, or raise ``ImageRejected``.
 
-    ``draft``: the caller needs no more than this many pixels a side, so a JPEG may be decoded
-    at 1/2, 1/4 or 1/8 scale (libjpeg's DCT scaling, still at least ``draft`` a side): a 12 MP
-    phone photo then decodes in tens of milliseconds instead of hundreds. A HEIC uses an
-    embedded thumbnail when one is at least that large; other formats decode in full."""
+    ``draft`` (or ``min_side``, the same): the caller needs no more than this many pixels a side,
+    so a JPEG may be decoded at 1/2, 1/4 or 1/8 scale (libjpeg's DCT scaling, ``Image.draft``,
+    still at least that many a side): a 12 MP phone photo then decodes in tens of milliseconds
+    instead of hundreds. A HEIC uses an embedded thumbnail when one is at least that large; other
+    formats, and JPEGs already small, decode in full."""
+    side = draft or min_side
     if not content:
         raise ImageRejected("빈 파일입니다.")
     if len(content) > max_bytes:
         raise ImageRejected(f"파일이 너무 큽니다 ({max_bytes // (1024 * 1024)}MB 이하만 받습니다).")
     _register_heif()
     try:
-        with warnings.catch_warnings():
+        # JPEG decoding does no bomb checks of its own: it runs outside the lock, in parallel.
+        # Other formats may check frame sizes while loading: they load under the lock.
+        with _open_lock, warnings.catch_warnings():
             # Pillow warns (then errors at 2x) on decompression bombs: refuse at the warning.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(content))
@@ -91,15 +107,15 @@ def load_image(
                 raise ImageRejected(
                     f"이미지가 너무 큽니다 ({width}×{height}, {max_pixels // 10_000:,}만 화소 이하만 받습니다)."
                 )
-            if getattr(img, "n_frames", 1) > 1:
-                img.seek(0)  # animated GIF / WebP / APNG: the first frame
-            if draft:  # JPEG (and MPO): DCT scaling; HEIC: an embedded thumbnail that large
-                img.draft(None, (draft, draft))
-            previous = ImageFile.LOAD_TRUNCATED_IMAGES
-            if previous:  # a truncated file must fail here, whatever another module set
-                ImageFile.LOAD_TRUNCATED_IMAGES = False
-            img.load()
-            img = ImageOps.exif_transpose(img)
+            if img.format != "JPEG":
+                if side:  # HEIC: an embedded thumbnail that large, when there is one
+                    img.draft(None, (side, side))
+                _load_first_frame(img)
+        if img.format == "JPEG":
+            if side and min(width, height) >= 2 * side:
+                img.draft(img.mode, (side, side))
+            _load_first_frame(img)
+        img = ImageOps.exif_transpose(img)
     except ImageRejected:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:

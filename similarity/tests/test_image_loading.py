@@ -146,3 +146,21 @@ def test_a_large_jpeg_can_be_decoded_at_a_reduced_scale_still_large_enough() -> 
     # upright by its EXIF tag afterwards
     assert load_image(content, draft=512).size == (750, 1000)
     assert load_image(content).size == (3000, 4000)
+
+
+def test_a_large_jpeg_may_be_decoded_at_a_reduced_scale_that_keeps_min_side() -> None:
+    big = product_shot().resize((1600, 1200))
+    buf = io.BytesIO()
+    big.save(buf, "JPEG", quality=90)
+    full = load_image(buf.getvalue())
+    reduced = load_image(buf.getvalue(), min_side=320)
+    assert full.size == (1600, 1200)
+    assert reduced.size == (800, 600)  # 1/2 scale: 1/4 would leave a side under 320
+    # the same picture, only smaller
+    diff = np.abs(
+        np.asarray(full.resize(reduced.size), dtype=np.int16) - np.asarray(reduced, dtype=np.int16)
+    )
+    assert diff.mean() < 6
+    small = io.BytesIO()
+    product_shot().save(small, "JPEG")
+    assert load_image(small.getvalue(), min_side=320).size == product_shot().size
