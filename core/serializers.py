@@ -9,3 +9,31 @@ class ErrorSerializer(serializers.Serializer):
     """An error answer: ``{"detail": "..."}`` in Korean."""
 
     detail = serializers.CharField(help_text="무엇이 잘못되었는지 (한국어)")
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A boolean that is one, as the schema's ``boolean`` says. DRF's takes ``0``, ``"yes"``,
+    ``"on"`` and reads a blank form value as "not given"; this one takes a JSON ``true``/``false``
+    only, or, from a form (``form=True``: multipart, where every value is text), ``"true"`` or
+    ``"false"``. Anything else, a blank included, is a field error."""
+
+    default_error_messages = {"invalid": "true 또는 false여야 합니다."}
+
+    def __init__(self, *, form: bool = False, **kwargs: object) -> None:
+        self.form = form
+        super().__init__(**kwargs)
+
+    def get_value(self, dictionary: object) -> object:
+        value = super().get_value(dictionary)
+        if self.form and value is serializers.empty and hasattr(dictionary, "getlist"):
+            raw = dictionary.get(self.field_name)  # type: ignore[attr-defined]
+            if raw == "":
+                return ""  # given, and blank: refused below, not "not given"
+        return value
+
+    def to_internal_value(self, data: object) -> bool:
+        if isinstance(data, bool):  # JSON's true/false (or a form field left out: False)
+            return data
+        if self.form and isinstance(data, str) and data.strip().lower() in ("true", "false"):
+            return data.strip().lower() == "true"
+        self.fail("invalid", input=data)

@@ -84,7 +84,7 @@ def _search_body(query: str, results: list[Product]) -> dict:
 
 ANALYZE_200 = PolymorphicProxySerializer(
     component_name="AnalyzeResult",
-    serializers=[AnalysisReadySerializer, SearchResultsSerializer],
+    serializers={"analysis": AnalysisReadySerializer, "search": SearchResultsSerializer},
     resource_type_field_name="kind",
 )
 

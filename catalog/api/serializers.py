@@ -22,6 +22,7 @@ from catalog.models import (
     Product,
 )
 from catalog.validators import validate_danawa_product_url
+from core.serializers import StrictBooleanField
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -154,7 +155,7 @@ class ProductWriteSerializer(serializers.Serializer):
     spec_summary = serializers.CharField(required=False, allow_blank=True)
     specs_raw = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     image_source = serializers.URLField(max_length=500, required=False, allow_blank=True)
-    is_demo = serializers.BooleanField(required=False, default=False)
+    is_demo = StrictBooleanField(required=False, default=False)
 
     def validate_category(self, value: str) -> Category:
         try:

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import StrictBooleanField
 from similarity.filters import PRICE_LIMIT
 from similarity.search import MAX_K
 
@@ -87,8 +88,10 @@ class PhotoSearchRequestSerializer(serializers.Serializer):
     k = serializers.IntegerField(
         min_value=1, max_value=MAX_K, default=10, help_text="서로 다른 사진 몇 장까지"
     )
-    store = serializers.BooleanField(
-        default=False, help_text="true: 사진을 MEDIA_ROOT/similarity/uploads/YYYY/MM/DD/에 저장"
+    store = StrictBooleanField(
+        form=True,
+        default=False,
+        help_text="true: 사진을 MEDIA_ROOT/similarity/uploads/YYYY/MM/DD/에 저장",
     )
 
     def validate(self, attrs: dict) -> dict:
