@@ -22,7 +22,12 @@ from catalog.models import (
     Product,
 )
 from catalog.validators import validate_danawa_product_url
-from core.serializers import StrictBooleanField
+from core.serializers import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictRegexField,
+    StrictURLField,
+)
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -128,7 +133,7 @@ DANAWA_PRODUCT_URL_PATTERN = (
 @extend_schema_field(
     {"type": "string", "format": "uri", "maxLength": 500, "pattern": DANAWA_PRODUCT_URL_PATTERN}
 )
-class DanawaProductURLField(serializers.URLField):
+class DanawaProductURLField(StrictURLField):
     pass
 
 
@@ -139,12 +144,13 @@ class ProductWriteSerializer(serializers.Serializer):
     none). Empty fields never erase what the catalog already knows.
     """
 
-    pcode = serializers.RegexField(
+    # strings only (StrictStringMixin): the schema says string, so 0 or true is refused
+    pcode = StrictRegexField(
         r"^[0-9A-Za-z_-]{1,32}$", required=False, allow_blank=True, help_text="다나와 상품 코드"
     )
-    name = serializers.CharField(max_length=300)
-    category = serializers.CharField(help_text="카테고리 코드 또는 ID")
-    manufacturer = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    name = StrictCharField(max_length=300)
+    category = StrictCharField(help_text="카테고리 코드 또는 ID")
+    manufacturer = StrictCharField(max_length=100, required=False, allow_blank=True)
     url = DanawaProductURLField(
         max_length=500,
         required=False,
@@ -152,9 +158,9 @@ class ProductWriteSerializer(serializers.Serializer):
         validators=[validate_danawa_product_url],
         help_text="다나와 상품 페이지 주소 (prod.danawa.com/info/?pcode= 또는 m.danawa.com)",
     )
-    spec_summary = serializers.CharField(required=False, allow_blank=True)
-    specs_raw = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
-    image_source = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    spec_summary = StrictCharField(required=False, allow_blank=True)
+    specs_raw = serializers.DictField(child=StrictCharField(allow_blank=True), required=False)
+    image_source = StrictURLField(max_length=500, required=False, allow_blank=True)
     is_demo = StrictBooleanField(required=False, default=False)
 
     def validate_category(self, value: str) -> Category:

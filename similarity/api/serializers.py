@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.serializers import StrictBooleanField
+from core.serializers import NoBlankFormValuesMixin, StrictBooleanField
 from similarity.filters import PRICE_LIMIT
 from similarity.search import MAX_K
 
@@ -75,7 +75,7 @@ class PhotoField(serializers.FileField):
             raise serializers.ValidationError(str(exc)) from exc
 
 
-class PhotoSearchRequestSerializer(serializers.Serializer):
+class PhotoSearchRequestSerializer(NoBlankFormValuesMixin, serializers.Serializer):
     image = PhotoField(
         help_text="찾을 사진: JPEG, PNG, WebP, GIF(첫 프레임), HEIC; 10MB·4천만 화소 이하. "
         "저장하지 않습니다 (store=true일 때만)."
