@@ -375,3 +375,12 @@ def test_the_page_is_cached_per_product_and_a_cached_page_needs_few_queries(
     # a new price is a new key: the page shows it at once
     price_days(product, [950_000])
     assert "950,000원" in page(client, product.pcode)
+
+
+@pytest.mark.django_db
+def test_the_product_page_links_to_its_analysis(client) -> None:
+    from catalog.tests.factories import ProductFactory
+
+    product = ProductFactory(pcode="20157388")
+    html = client.get(product.get_absolute_url()).content.decode()
+    assert 'href="/analyze/20157388/"' in html
