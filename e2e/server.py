@@ -164,6 +164,9 @@ def app_env(db_url: str, work: Path, danawa: str) -> dict[str, str]:
     env |= {
         "DJANGO_SETTINGS_MODULE": "pcadvisor.settings",
         "DATABASE_URL": db_url,
+        # plain HTTP on loopback: an external DATABASE_URL would otherwise mean production
+        # defaults (HTTPS redirect, HSTS), and Chromium would then only speak TLS to the port
+        "DJANGO_HTTPS": "false",
         "REDIS_DB_BROKER": str(BROKER_DB),
         "REDIS_DB_CACHE": str(CACHE_DB),
         "CACHE_KEY_PREFIX": "pcadvisor-e2e",

@@ -18,8 +18,9 @@ from e2e.browsing import Visit
 from e2e.server import RunningApp
 
 # the fake Danawa's brand PCs (catalog/tests/fake_danawa.py default_products), one per width
-# so that each width watches its own crawl; the demo catalog has neither, so the door crawls
-PRODUCTS = {375: ("19284752", "삼성전자 데스크탑5"), 1280: ("20157388", "LG전자 2023 데스크톱")}
+# so that each width watches its own crawl (test_crawled_product.py takes 20157388); the demo
+# catalog has none of them, so the door crawls
+PRODUCTS = {375: ("19284752", "삼성전자 데스크탑5"), 1280: ("17562011", "주연테크 리오나인")}
 
 
 def _door(page: Page) -> object:

@@ -13,7 +13,7 @@ from e2e.browsing import Visit
 def test_home_shows_the_counts_the_market_and_the_latest_desktops(visit: Visit) -> None:
     page = visit.page
     visit.goto("/")
-    expect(page.get_by_role("heading", name="적정한 가격에, 적절한 때에.")).to_be_visible()
+    expect(page.get_by_role("heading", name="PC 지금 살까?")).to_be_visible()
     expect(page.locator("section.stats")).to_contain_text("상품")
     visit.check("home", page.get_by_role("searchbox", name="검색"), page.locator("section.stats"))
 
