@@ -12,12 +12,21 @@ No look-ahead: the forecaster for day ``t`` is built by ``KnnForecaster.at(panel
 which cuts the panel at ``t`` first; neighbours' paths end on ``t`` at the latest. The outcome
 (the price on ``t + 10``) is read from the full panel only to score the decision.
 
-The money outcome, conservatively: "buy" and "neutral" buy at once (saving 0). "Wait" places a
-limit at the drop the neighbours predicted (``Forecast.expected_drop``, at least 2 %): it buys on
-the first of the next 10 days whose price is at or below that limit, otherwise on day 10 at
-whatever the price is then (which may be higher: a loss). ``saving_pct`` is the mean over *all*
-decisions, in % of the price on the decision day; the mean over "wait" decisions alone is printed
-too.
+The decision, in won (every figure a fraction of ``p0``, the price on the decision day; printed
+in %; ``p1..p10`` the prices of the next 10 days, a missing day skipped):
+
+* **paid** by the verdict: "지금 사세요"/"보통" buy at once (``p0``); "기다리세요" waits for its
+  target price (``Forecast.target_price``, today's price at the neighbours' expected 10-day low)
+  and buys on the first of ``p1..p10`` at or below it, otherwise on day 10 at ``p10`` (which may
+  be higher: a loss). ``saving = (p0 - paid) / p0``; ``saving_pct`` is its mean over *all*
+  decisions (against always buying now, whose saving is 0), and its mean per verdict is printed.
+* **oracle**: buying at ``min(p0..p10)``; ``oracle_saving_pct`` its mean over all decisions, and
+  ``captured`` = ``saving_pct / oracle_saving_pct``, the share of the oracle the verdicts get.
+* **wait win-rate**: of the "기다리세요" decisions, the share where ``min(p1..p10) < p0`` (a lower
+  price came within 10 days); the same share over all decisions is its base rate.
+* **mean-reversion rule** (a baseline): wait when ``p0`` is more than 2 % above the median of
+  the product's last 30 days' prices (``p0`` included), with that median as the target, bought
+  the same way; buy now otherwise. ``rule_saving_pct`` is its mean over all decisions.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ import numpy as np
 
 from trends.ml.forecast import (
     HORIZON,
+    LOOKBACK,
     KnnForecaster,
     PricePanel,
     StaticFeatures,
@@ -89,6 +99,12 @@ class BacktestResult:
     predicted: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     momentum: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     savings: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    oracle: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    rule_savings: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    lower_came: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    rule_waits: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    category: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    price: np.ndarray = field(default_factory=lambda: np.zeros(0))
     waits: int = 0
     seconds: float = 0.0
 
@@ -121,12 +137,47 @@ class BacktestResult:
         waits = self.predicted == -1
         return float(self.savings[waits].mean() * 100) if waits.any() else 0.0
 
+    def verdict_saving_pct(self, code: int) -> float:
+        """Mean saving (%) of the decisions with this verdict code (0 when there are none)."""
+        mask = self.predicted == code
+        return float(self.savings[mask].mean() * 100) if mask.any() else 0.0
+
+    @property
+    def oracle_saving_pct(self) -> float:
+        return float(self.oracle.mean() * 100) if self.n else 0.0
+
+    @property
+    def captured(self) -> float:
+        """Share of the oracle saving the verdicts get (0 when the oracle saves nothing)."""
+        oracle = self.oracle_saving_pct
+        return self.saving_pct / oracle if oracle > 0 else 0.0
+
+    @property
+    def rule_saving_pct(self) -> float:
+        return float(self.rule_savings.mean() * 100) if self.n else 0.0
+
+    @property
+    def wait_win_rate(self) -> float:
+        waits = self.predicted == -1
+        return float(self.lower_came[waits].mean()) if waits.any() else 0.0
+
+    @property
+    def lower_base_rate(self) -> float:
+        return float(self.lower_came.mean()) if self.n else 0.0
+
+    @property
+    def rule_wait_win_rate(self) -> float:
+        waits = self.rule_waits
+        return float(self.lower_came[waits].mean()) if waits.any() else 0.0
+
     @property
     def last_line(self) -> str:
         return (
             f"accuracy={self.accuracy:.3f} macro_f1={self.macro_f1:.3f} "
             f"always_flat={self.always_flat:.3f} momentum={self.momentum_accuracy:.3f} "
-            f"saving_pct={self.saving_pct:.2f} n={self.n}"
+            f"saving_pct={self.saving_pct:.2f} oracle_saving_pct={self.oracle_saving_pct:.2f} "
+            f"rule_saving_pct={self.rule_saving_pct:.2f} wait_win_rate={self.wait_win_rate:.3f} "
+            f"n={self.n}"
         )
 
     def metrics(self) -> dict[str, object]:
@@ -142,6 +193,16 @@ class BacktestResult:
             "saving_pct": round(self.saving_pct, 4),
             "wait_saving_pct": round(self.wait_saving_pct, 4),
             "waits": int((self.predicted == -1).sum()),
+            "saving_pct_by_verdict": {
+                CLASS_NAMES[c]: round(self.verdict_saving_pct(c), 4) for c in LABELS
+            },
+            "oracle_saving_pct": round(self.oracle_saving_pct, 4),
+            "captured": round(self.captured, 4),
+            "rule_saving_pct": round(self.rule_saving_pct, 4),
+            "rule_waits": int(self.rule_waits.sum()),
+            "rule_wait_win_rate": round(self.rule_wait_win_rate, 4),
+            "wait_win_rate": round(self.wait_win_rate, 4),
+            "lower_base_rate": round(self.lower_base_rate, 4),
             "per_class": {
                 name: {
                     "precision": round(s.precision, 4),
@@ -175,9 +236,20 @@ class BacktestResult:
         lines.append("confusion (rows actual up/flat/down, columns predicted up/flat/down):")
         for name, row in zip(("up", "flat", "down"), m["confusion"], strict=True):
             lines.append(f"  {name:<5} " + " ".join(f"{v:>7}" for v in row))
+        by = m["saving_pct_by_verdict"]
         lines.append(
-            f"기다림 판정 {m['waits']}건: 기다린 경우 평균 절약 {m['wait_saving_pct']:.2f}% "
-            f"(전체 결정 평균 {m['saving_pct']:.2f}%; 나머지는 즉시 구매 = 0%)"
+            f"절약 (지금 사는 것 대비, 결정 평균): 전체 {m['saving_pct']:.2f}% | "
+            f"기다리세요 {by['down']:.2f}% ({m['waits']}건) | 지금 사세요 {by['up']:.2f}% | "
+            f"보통 {by['flat']:.2f}%"
+        )
+        lines.append(
+            f"최저가 오라클 {m['oracle_saving_pct']:.2f}% | 오라클 대비 {m['captured']:.1%} | "
+            f"평균회귀 규칙 {m['rule_saving_pct']:.2f}% (기다림 {m['rule_waits']}건, "
+            f"승률 {m['rule_wait_win_rate']:.3f})"
+        )
+        lines.append(
+            f"기다림 승률 (10일 안에 더 싼 가격) {m['wait_win_rate']:.3f} | "
+            f"전체 결정 기준 {m['lower_base_rate']:.3f}"
         )
         lines.append(self.last_line)
         return lines
@@ -196,15 +268,49 @@ def decision_days(
     return days
 
 
-def _wait_saving(panel: PricePanel, row: int, col: int, drop: float) -> float:
-    """Saving (fraction of today's price) of a limit order at ``-drop`` that falls back to day 10."""
-    prices = np.exp(panel.log_price[row, col : col + HORIZON + 1])
-    today, limit = prices[0], prices[0] * (1 - drop)
-    for price in prices[1:]:
-        if np.isfinite(price) and price <= limit:
-            return float((today - price) / today)
-    final = prices[-1]
-    return float((today - final) / today) if np.isfinite(final) else 0.0
+def paid_with_target(prices: np.ndarray, target: float | None) -> float:
+    """The price paid on a path ``prices`` = ``p0..p10`` (NaN = no price that day): at once
+    (``p0``) without a target; with one, on the first of ``p1..p10`` at or below it, otherwise at
+    the last known price of ``p1..p10`` (``p0`` when there is none)."""
+    today = float(prices[0])
+    if target is None:
+        return today
+    later = prices[1:]
+    known = later[np.isfinite(later)]
+    hits = known[known <= target]
+    if len(hits):
+        return float(hits[0])
+    return float(known[-1]) if len(known) else today
+
+
+def saving(prices: np.ndarray, target: float | None) -> float:
+    """``(p0 - paid) / p0`` of ``paid_with_target``."""
+    return (float(prices[0]) - paid_with_target(prices, target)) / float(prices[0])
+
+
+def oracle_saving(prices: np.ndarray) -> float:
+    """``(p0 - min(p0..p10)) / p0``: buying at the lowest price within 10 days (≥ 0)."""
+    return (float(prices[0]) - float(np.nanmin(prices))) / float(prices[0])
+
+
+def lower_came(prices: np.ndarray) -> bool:
+    """Whether a price below ``p0`` came within the next 10 days."""
+    later = prices[1:]
+    later = later[np.isfinite(later)]
+    return bool(len(later) and later.min() < prices[0])
+
+
+REVERSION_MARGIN = 0.02
+
+
+def reversion_target(window: np.ndarray) -> float | None:
+    """The mean-reversion rule on the last 30 days' prices (``window[-1]`` = today, NaN
+    skipped): their median as the target when today is more than 2 % above it, else None."""
+    known = window[np.isfinite(window)]
+    if not len(known):
+        return None
+    median = float(np.median(known))
+    return median if window[-1] > median * (1 + REVERSION_MARGIN) else None
 
 
 def run_backtest(
@@ -226,6 +332,7 @@ def run_backtest(
         allowed = np.zeros(len(panel.keys), dtype=bool)
         allowed[rows] = True
     actual, predicted, momentum, savings = [], [], [], []
+    oracle, lower, rule, rule_waits, category, price = [], [], [], [], [], []
     days = decision_days(panel, date_from, date_to, step)
     for index, day in enumerate(days):
         col = panel.col(day)
@@ -242,14 +349,18 @@ def run_backtest(
         codes = np.array([direction_code(f.direction) for f in forecasts], dtype=np.int8)
         predicted.append(codes)
         momentum.append(momentum_class(panel, chosen, col))
+        paths = np.exp(panel.log_price[chosen, col : col + HORIZON + 1])
+        windows = np.exp(panel.log_price[chosen, max(0, col - LOOKBACK + 1) : col + 1])
+        targets = [reversion_target(w) for w in windows]
         savings.append(
-            np.array(
-                [
-                    _wait_saving(panel, row, col, f.expected_drop) if code == -1 else 0.0
-                    for row, f, code in zip(chosen, forecasts, codes, strict=True)
-                ]
-            )
+            np.array([saving(p, f.target_price) for p, f in zip(paths, forecasts, strict=True)])
         )
+        oracle.append(np.array([oracle_saving(p) for p in paths]))
+        lower.append(np.array([lower_came(p) for p in paths], dtype=bool))
+        rule.append(np.array([saving(p, t) for p, t in zip(paths, targets, strict=True)]))
+        rule_waits.append(np.array([t is not None for t in targets], dtype=bool))
+        category.append(static.category[chosen])
+        price.append(paths[:, 0])
         if progress:
             progress(index + 1, len(days))
     if actual:
@@ -257,6 +368,12 @@ def run_backtest(
         result.predicted = np.concatenate(predicted)
         result.momentum = np.concatenate(momentum)
         result.savings = np.concatenate(savings)
+        result.oracle = np.concatenate(oracle)
+        result.lower_came = np.concatenate(lower)
+        result.rule_savings = np.concatenate(rule)
+        result.rule_waits = np.concatenate(rule_waits)
+        result.category = np.concatenate(category)
+        result.price = np.concatenate(price)
     result.seconds = time.perf_counter() - started
     logger.info("backtest %s..%s: %s", date_from, date_to, result.last_line)
     return result

@@ -350,6 +350,27 @@ class Forecast:
         return VERDICTS[self.direction]
 
     @property
+    def expected_low(self) -> float:
+        """The expected 10-day low as a change from today's price (≤ 0): the weighted mean, over
+        the neighbours, of the lowest point of each one's path on days 1..10 (capped at 0)."""
+        if not self.neighbours:
+            return 0.0
+        weight = sum(n.weight for n in self.neighbours)
+        if not weight:
+            return 0.0
+        low = sum(n.weight * min(n.path) for n in self.neighbours if n.path) / weight
+        return min(0.0, float(low))
+
+    @property
+    def target_price(self) -> float | None:
+        """The price a "wait" verdict waits for (today's price at the expected 10-day low): buy
+        on the first of the next 10 days at or below it, otherwise on day 10. None unless the
+        verdict is "wait"."""
+        if self.direction != DOWN:
+            return None
+        return self.price * (1 + self.expected_low)
+
+    @property
     def expected_drop(self) -> float:
         """How far a "wait" verdict expects the price to fall (a positive fraction, ≥ 2 %):
         the weighted mean change of the neighbours that fell."""

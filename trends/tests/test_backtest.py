@@ -18,7 +18,8 @@ from trends.tests.synthetic import START, cyclic_series, panel_and_static, trend
 
 LAST_LINE = re.compile(
     r"^accuracy=\d\.\d{3} macro_f1=\d\.\d{3} always_flat=\d\.\d{3} momentum=\d\.\d{3} "
-    r"saving_pct=-?\d+\.\d{2} n=\d+$"
+    r"saving_pct=-?\d+\.\d{2} oracle_saving_pct=\d+\.\d{2} rule_saving_pct=-?\d+\.\d{2} "
+    r"wait_win_rate=\d\.\d{3} n=\d+$"
 )
 
 
@@ -115,6 +116,12 @@ def test_the_command_reads_csv_folders_and_stores_the_run(history_dir: Path) -> 
     run = BacktestRun.objects.get()
     assert run.last_line == lines[-1]
     assert run.decisions > 0 and run.metrics["confusion"]
+    # the won figures are stored with the run, as printed
+    metrics = run.metrics
+    assert f"oracle_saving_pct={metrics['oracle_saving_pct']:.2f}" in run.last_line
+    assert f"wait_win_rate={metrics['wait_win_rate']:.3f}" in run.last_line
+    assert set(metrics["saving_pct_by_verdict"]) == {"up", "flat", "down"}
+    assert metrics["oracle_saving_pct"] >= metrics["saving_pct"]
 
 
 @pytest.mark.django_db

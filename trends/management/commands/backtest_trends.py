@@ -2,7 +2,8 @@
 
 Reads the catalog's price history, or Danawa history CSV folders with ``--history-dir``
 (repeatable). Decisions and the saving are defined in ``trends.ml.backtest``. The last line is
-``accuracy=… macro_f1=… always_flat=… momentum=… saving_pct=… n=…``.
+``accuracy=… macro_f1=… always_flat=… momentum=… saving_pct=… oracle_saving_pct=…
+rule_saving_pct=… wait_win_rate=… n=…``.
 """
 
 from __future__ import annotations
