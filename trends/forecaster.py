@@ -162,6 +162,24 @@ class ProductTrend:
         return VERDICT_LABELS.get(self.verdict, "")
 
     @property
+    def target_price(self) -> int | None:
+        """The whole-won price a "기다리세요" waits for (the forecast's expected 10-day low, the
+        rule the backtest buys by); None for any other verdict."""
+        if self.verdict != "wait" or self.forecast is None:
+            return None
+        target = self.forecast.target_price
+        return round(target) if target is not None else None
+
+    @property
+    def target_line(self) -> str:
+        if self.target_price is None:
+            return ""
+        return (
+            f"목표가 {self.target_price:,}원: {HORIZON}일 안에 이 가격 이하가 나오면 사세요 "
+            f"(안 나오면 {HORIZON}일째에 사세요)"
+        )
+
+    @property
     def direction_label(self) -> str:
         return DIRECTION_LABELS.get(self.forecast.direction, "") if self.forecast else ""
 

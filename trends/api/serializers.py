@@ -65,6 +65,14 @@ class ProductTrendSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
     verdict_label = serializers.CharField(allow_blank=True)
     verdict_rule = serializers.ListField(child=serializers.CharField())
+    target_price = serializers.IntegerField(
+        allow_null=True,
+        help_text=(
+            f"'기다리세요'일 때만: 목표가(원) = 예상 {HORIZON}일 최저가. {HORIZON}일 안에 이 가격 "
+            f"이하가 나오면 그날, 아니면 {HORIZON}일째에 산다 (백테스트의 규칙과 같음)"
+        ),
+    )
+    target_line = serializers.CharField(allow_blank=True)
     lowest_label = serializers.CharField(allow_blank=True)
     lowest_in_days = serializers.IntegerField(allow_null=True)
     notes = serializers.ListField(child=serializers.CharField())
@@ -108,6 +116,8 @@ class ProductTrendSerializer(serializers.Serializer):
             "reason": trend.reason,
             "verdict_label": trend.verdict_label,
             "verdict_rule": VERDICT_RULE,
+            "target_price": trend.target_price,
+            "target_line": trend.target_line,
             "lowest_label": lowest.label if lowest else "",
             "lowest_in_days": lowest.days if lowest else None,
             "notes": trend.notes,

@@ -303,3 +303,29 @@ def test_the_product_page_reads_the_price_history_once_for_itself_and_its_panels
     with CaptureQueriesContext(connection) as queries:  # all cached now: no history is read
         assert client.get(url).content.decode() == html
     assert not [q for q in queries if "catalog_dailylowestprice" in q["sql"]]
+
+
+def test_a_wait_offers_one_target_price_on_the_page_and_in_the_api(
+    market: dict, client: Client
+) -> None:
+    """The target is today's price at the expected 10-day low; page and API show the same."""
+    product = market["falling"][0]
+    trend = forecaster.product_trend(product)
+    assert trend.verdict == "wait"
+    target = trend.target_price
+    # every neighbour fell 0.5 %/day: the expected low is about 10 days of that
+    assert target == pytest.approx(trend.forecast.price * 0.995**10, rel=0.005)
+    assert target < trend.forecast.price
+    data = client.get(f"/api/v1/trends/products/{product.pk}/").json()
+    assert data["target_price"] == target
+    html = client.get(f"/catalog/products/{product.pk}/").content.decode()
+    assert f"목표가 {target:,}원: 10일 안에 이 가격 이하가 나오면 사세요" in html
+    assert data["target_line"] in html
+
+
+def test_only_a_wait_has_a_target_price(market: dict, client: Client) -> None:
+    product = market["flat"][0]
+    data = client.get(f"/api/v1/trends/products/{product.pk}/").json()
+    assert data["forecast"]["verdict"] != "wait"
+    assert data["target_price"] is None and data["target_line"] == ""
+    assert "목표가" not in client.get(f"/catalog/products/{product.pk}/").content.decode()
