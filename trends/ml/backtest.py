@@ -104,7 +104,9 @@ class BacktestResult:
     lower_came: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     rule_waits: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     category: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    category_labels: tuple = ()
     price: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    rose: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     waits: int = 0
     seconds: float = 0.0
 
@@ -180,6 +182,41 @@ class BacktestResult:
             f"n={self.n}"
         )
 
+    def track_record(self) -> list[dict[str, object]]:
+        """Per (category, price band, verdict) cell: how often the verdict came true and how
+        often the same thing happened after any decision in that cell (its base rate). A
+        "wait" comes true when a lower price came within 10 days (``lower_came``), a "buy" when
+        the price 10 days later was higher than on the decision day (``rose``)."""
+        if not self.n:
+            return []
+        bands = np.array([price_band(p) for p in self.price])
+        rows = []
+        for code in np.unique(self.category):
+            label = self.category_labels[code] if code < len(self.category_labels) else str(code)
+            for band in PRICE_BANDS:
+                cell = (self.category == code) & (bands == band)
+                if not cell.any():
+                    continue
+                for verdict, code_v, hit in (
+                    ("wait", -1, self.lower_came),
+                    ("buy", 1, self.rose),
+                ):
+                    mine = cell & (self.predicted == code_v)
+                    if not mine.any():
+                        continue
+                    rows.append(
+                        {
+                            "category": label,
+                            "band": band,
+                            "verdict": verdict,
+                            "n": int(mine.sum()),
+                            "rate": round(float(hit[mine].mean()), 4),
+                            "base_rate": round(float(hit[cell].mean()), 4),
+                            "cell_n": int(cell.sum()),
+                        }
+                    )
+        return rows
+
     def metrics(self) -> dict[str, object]:
         """JSON-ready metrics (stored with the run)."""
         return {
@@ -203,6 +240,7 @@ class BacktestResult:
             "rule_wait_win_rate": round(self.rule_wait_win_rate, 4),
             "wait_win_rate": round(self.wait_win_rate, 4),
             "lower_base_rate": round(self.lower_base_rate, 4),
+            "track_record": self.track_record(),
             "per_class": {
                 name: {
                     "precision": round(s.precision, 4),
@@ -302,6 +340,24 @@ def lower_came(prices: np.ndarray) -> bool:
 
 REVERSION_MARGIN = 0.02
 
+# price bands of the track record (won, lower bounds) and their names
+PRICE_BAND_BOUNDS = (
+    (2_000_000, "200만원 이상"),
+    (1_000_000, "100만~200만원"),
+    (500_000, "50만~100만원"),
+    (200_000, "20만~50만원"),
+    (0, "20만원 미만"),
+)
+PRICE_BANDS = tuple(name for _, name in reversed(PRICE_BAND_BOUNDS))
+
+
+def price_band(price: float) -> str:
+    """The track record's price band of a price in won."""
+    for bound, name in PRICE_BAND_BOUNDS:
+        if price >= bound:
+            return name
+    return PRICE_BAND_BOUNDS[-1][1]
+
 
 def reversion_target(window: np.ndarray) -> float | None:
     """The mean-reversion rule on the last 30 days' prices (``window[-1]`` = today, NaN
@@ -332,7 +388,8 @@ def run_backtest(
         allowed = np.zeros(len(panel.keys), dtype=bool)
         allowed[rows] = True
     actual, predicted, momentum, savings = [], [], [], []
-    oracle, lower, rule, rule_waits, category, price = [], [], [], [], [], []
+    oracle, lower, rule, rule_waits, category, price, rose = [], [], [], [], [], [], []
+    result.category_labels = tuple(static.category_labels)
     days = decision_days(panel, date_from, date_to, step)
     for index, day in enumerate(days):
         col = panel.col(day)
@@ -361,6 +418,7 @@ def run_backtest(
         rule_waits.append(np.array([t is not None for t in targets], dtype=bool))
         category.append(static.category[chosen])
         price.append(paths[:, 0])
+        rose.append(paths[:, -1] > paths[:, 0])
         if progress:
             progress(index + 1, len(days))
     if actual:
@@ -374,6 +432,7 @@ def run_backtest(
         result.rule_waits = np.concatenate(rule_waits)
         result.category = np.concatenate(category)
         result.price = np.concatenate(price)
+        result.rose = np.concatenate(rose)
     result.seconds = time.perf_counter() - started
     logger.info("backtest %s..%s: %s", date_from, date_to, result.last_line)
     return result

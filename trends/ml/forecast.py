@@ -240,6 +240,7 @@ class StaticFeatures:
     hdd_gb: np.ndarray
     manufacturer: np.ndarray  # int codes
     category: np.ndarray  # int codes
+    category_labels: tuple = ()  # the category value of each code, in code order
 
     @classmethod
     def from_rows(cls, rows: Sequence[Mapping[str, object]]) -> StaticFeatures:
@@ -257,6 +258,9 @@ class StaticFeatures:
             seen: dict[object, int] = {}
             return np.array([seen.setdefault(row.get(key), len(seen)) for row in rows], dtype=int)
 
+        labels: dict[object, int] = {}
+        for row in rows:
+            labels.setdefault(row.get("category"), len(labels))
         return cls(
             cpu_score=num("cpu_score"),
             gpu_score=num("gpu_score"),
@@ -265,6 +269,7 @@ class StaticFeatures:
             hdd_gb=num("hdd_gb", log2=True),
             manufacturer=codes("manufacturer"),
             category=codes("category"),
+            category_labels=tuple(str(label) for label in labels),
         )
 
     def numeric(self) -> np.ndarray:

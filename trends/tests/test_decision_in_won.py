@@ -91,3 +91,29 @@ def test_the_summary_averages_over_all_decisions_and_per_verdict() -> None:
     assert result.rule_wait_win_rate == 1
     assert result.last_line.startswith("accuracy=0.250 ")
     assert "wait_win_rate=0.500 n=4" in result.last_line
+
+
+def test_the_track_record_counts_each_verdict_against_its_cells_base_rate() -> None:
+    # one cell (gpu, 50만~100만원): waits on DIP, DIP, RISING; a buy on RISING; a neutral on DIP
+    scale = 6_000
+    paths = [DIP * scale, DIP * scale, RISING * scale, RISING * scale, DIP * scale]
+    result = BacktestResult(dt.date(2022, 1, 1), dt.date(2022, 1, 1), 7)
+    result.predicted = np.array([-1, -1, -1, 1, 0], dtype=np.int8)
+    result.actual = np.zeros(5, dtype=np.int8)
+    result.category = np.zeros(5, dtype=int)
+    result.category_labels = ("gpu",)
+    result.price = np.array([p[0] for p in paths])
+    result.lower_came = np.array([lower_came(p) for p in paths])
+    result.rose = np.array([p[-1] > p[0] for p in paths])
+    rows = {row["verdict"]: row for row in result.track_record()}
+    assert rows["wait"] == {
+        "category": "gpu",
+        "band": "50만~100만원",
+        "verdict": "wait",
+        "n": 3,
+        "rate": pytest.approx(2 / 3, abs=1e-4),
+        "base_rate": pytest.approx(3 / 5, abs=1e-4),  # DIP ×3 of 5 had a lower price
+        "cell_n": 5,
+    }
+    # every path ends above today: the buy came true, as did every decision in the cell
+    assert rows["buy"]["n"] == 1 and rows["buy"]["rate"] == 1 and rows["buy"]["base_rate"] == 1
