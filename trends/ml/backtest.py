@@ -351,6 +351,21 @@ PRICE_BAND_BOUNDS = (
 PRICE_BANDS = tuple(name for _, name in reversed(PRICE_BAND_BOUNDS))
 
 
+RECORD_MIN_DECISIONS = 30  # a cell with fewer decisions of a verdict has no record
+
+
+def find_record(
+    rows: list[dict[str, object]], category: str, price: float, verdict: str
+) -> dict[str, object] | None:
+    """The track-record row of (category, the price's band, verdict) with at least
+    ``RECORD_MIN_DECISIONS`` decisions, or None."""
+    band = price_band(price)
+    for row in rows or ():
+        if (row.get("category"), row.get("band"), row.get("verdict")) == (category, band, verdict):
+            return row if int(row.get("n", 0)) >= RECORD_MIN_DECISIONS else None
+    return None
+
+
 def price_band(price: float) -> str:
     """The track record's price band of a price in won."""
     for bound, name in PRICE_BAND_BOUNDS:
