@@ -53,6 +53,7 @@ from trends.ml.forecast import (
 logger = logging.getLogger(__name__)
 
 CLASS_NAMES = {1: "up", 0: "flat", -1: "down"}
+MODELS = ("knn", "gbm")
 LABELS = (1, 0, -1)
 
 
@@ -109,6 +110,7 @@ class BacktestResult:
     rose: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     waits: int = 0
     seconds: float = 0.0
+    model: str = "knn"
 
     @property
     def n(self) -> int:
@@ -253,13 +255,15 @@ class BacktestResult:
             "confusion": confusion(self.actual, self.predicted),
             "predicted_counts": {CLASS_NAMES[c]: int((self.predicted == c).sum()) for c in LABELS},
             "seconds": round(self.seconds, 2),
+            "model": self.model,
         }
 
     def report_lines(self) -> list[str]:
         """The human-readable report; the last line is ``last_line``."""
         m = self.metrics()
         lines = [
-            f"결정일 {self.days}일 ({self.date_from} ~ {self.date_to}, {self.step}일 간격), "
+            f"모델 {self.model} | 결정일 {self.days}일 ({self.date_from} ~ {self.date_to}, "
+            f"{self.step}일 간격), "
             f"결정 {self.n}건, {self.seconds:.1f}초",
             f"정확도 {self.accuracy:.3f} | macro-F1 {self.macro_f1:.3f} | "
             f"항상 보합 {self.always_flat:.3f} | 10일 모멘텀 {self.momentum_accuracy:.3f} "
@@ -393,11 +397,21 @@ def run_backtest(
     step: int = 7,
     rows: np.ndarray | None = None,
     progress: Callable[[int, int], None] | None = None,
+    model: str = "knn",
 ) -> BacktestResult:
     """Walk forward over the decision days (see module doc). ``rows`` limits the products
-    decided on (a bool mask or indices); neighbours always come from the whole panel."""
+    decided on (a bool mask or indices); neighbours always come from the whole panel.
+    ``model``: "knn" (the forecaster) or "gbm" (``trends.ml.challenger.GbmChallenger``,
+    retrained walk-forward), decided on exactly the same decisions."""
+    if model not in MODELS:
+        raise ValueError(f"model must be one of {MODELS}")
     started = time.perf_counter()
-    result = BacktestResult(date_from=date_from, date_to=date_to, step=step)
+    result = BacktestResult(date_from=date_from, date_to=date_to, step=step, model=model)
+    challenger = None
+    if model == "gbm":
+        from trends.ml.challenger import GbmChallenger
+
+        challenger = GbmChallenger()
     allowed = np.ones(len(panel.keys), dtype=bool)
     if rows is not None:
         allowed = np.zeros(len(panel.keys), dtype=bool)
@@ -416,17 +430,23 @@ def run_backtest(
         if not len(chosen) or not len(forecaster.pool_rows):
             continue
         result.days += 1
-        forecasts = forecaster.forecast_many(chosen)
         actual.append(_classes(future[chosen] - panel.log_price[chosen, col]))
-        codes = np.array([direction_code(f.direction) for f in forecasts], dtype=np.int8)
+        paths = np.exp(panel.log_price[chosen, col : col + HORIZON + 1])
+        if challenger is None:
+            forecasts = forecaster.forecast_many(chosen)
+            codes = np.array([direction_code(f.direction) for f in forecasts], dtype=np.int8)
+            wait_targets = [f.target_price for f in forecasts]
+        else:
+            codes, low = challenger.predict(forecaster.panel, static, col, chosen)
+            wait_targets = [
+                p[0] * (1 + lo) if c == -1 else None
+                for p, c, lo in zip(paths, codes, low, strict=True)
+            ]
         predicted.append(codes)
         momentum.append(momentum_class(panel, chosen, col))
-        paths = np.exp(panel.log_price[chosen, col : col + HORIZON + 1])
         windows = np.exp(panel.log_price[chosen, max(0, col - LOOKBACK + 1) : col + 1])
         targets = [reversion_target(w) for w in windows]
-        savings.append(
-            np.array([saving(p, f.target_price) for p, f in zip(paths, forecasts, strict=True)])
-        )
+        savings.append(np.array([saving(p, t) for p, t in zip(paths, wait_targets, strict=True)]))
         oracle.append(np.array([oracle_saving(p) for p in paths]))
         lower.append(np.array([lower_came(p) for p in paths], dtype=bool))
         rule.append(np.array([saving(p, t) for p, t in zip(paths, targets, strict=True)]))

@@ -151,3 +151,25 @@ def test_the_command_says_so_when_a_folder_is_missing(tmp_path: Path) -> None:
 def test_the_command_says_so_when_the_catalog_has_no_prices() -> None:
     with pytest.raises(CommandError, match="가격 이력이 없습니다"):
         call_command("backtest_trends", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_command_runs_the_challenger_on_request(history_dir: Path) -> None:
+    out = StringIO()
+    call_command(
+        "backtest_trends",
+        "--history-dir",
+        str(history_dir),
+        "--from",
+        "2022-03-01",
+        "--to",
+        "2022-03-31",
+        "--model",
+        "gbm",
+        stdout=out,
+        stderr=StringIO(),
+    )
+    lines = out.getvalue().strip().splitlines()
+    assert LAST_LINE.match(lines[-1]), lines[-1]
+    assert "모델 gbm" in out.getvalue()
+    assert BacktestRun.objects.get().metrics["model"] == "gbm"
