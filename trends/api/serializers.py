@@ -65,8 +65,8 @@ class ProductTrendSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
     verdict_label = serializers.CharField(allow_blank=True)
     verdict_rule = serializers.ListField(child=serializers.CharField())
-    verdict = serializers.ChoiceField(
-        choices=["buy", "wait", "neutral", ""],
+    shown_verdict = serializers.ChoiceField(
+        choices=["buy", "wait", "neutral"],
         allow_blank=True,
         help_text=(
             "보여 주는 판정: forecast.verdict와 같되, 최근 백테스트에서 같은 카테고리·가격대의 "
@@ -128,7 +128,7 @@ class ProductTrendSerializer(serializers.Serializer):
             "reason": trend.reason,
             "verdict_label": trend.verdict_label,
             "verdict_rule": VERDICT_RULE,
-            "verdict": trend.verdict,
+            "shown_verdict": trend.verdict,
             "track_record": trend.record,
             "record_line": trend.record_line,
             "target_price": trend.target_price,

@@ -369,7 +369,7 @@ def test_a_wait_shows_its_track_record_in_its_cell(market: dict, client: Client)
     html = unescape(client.get(f"/catalog/products/{product.pk}/").content.decode())
     assert line in html and "기다리세요" in html
     data = client.get(f"/api/v1/trends/products/{product.pk}/").json()
-    assert data["verdict"] == "wait" and data["track_record"]["n"] == 1234
+    assert data["shown_verdict"] == "wait" and data["track_record"]["n"] == 1234
 
 
 def test_a_verdict_no_better_than_its_base_rate_is_shown_as_neutral(
@@ -382,7 +382,8 @@ def test_a_verdict_no_better_than_its_base_rate_is_shown_as_neutral(
     assert trend.demoted and trend.verdict == "neutral" and trend.verdict_label == "보통"
     assert trend.target_price is None  # no advice, no target
     data = client.get(f"/api/v1/trends/products/{product.pk}/").json()
-    assert data["verdict"] == "neutral" and data["verdict_label"] == "보통"
+    assert data["shown_verdict"] == "neutral" and data["verdict_label"] == "보통"
+    assert data["forecast"]["verdict"] == "wait"  # the model's own, for the record
     assert data["target_price"] is None
     html = unescape(client.get(f"/catalog/products/{product.pk}/").content.decode())
     assert "verdict-neutral" in html and "목표가" not in html
