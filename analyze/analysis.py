@@ -129,7 +129,6 @@ def _fair_price_block(product: Product) -> dict[str, object]:
 
 
 def _verdict_block(trend: object) -> dict[str, object]:
-    from trends.forecaster import VERDICT_LABELS
 
     if not trend.ok:
         return {
@@ -149,8 +148,9 @@ def _verdict_block(trend: object) -> dict[str, object]:
     return {
         "status": "ok",
         "message": "",
-        "verdict": f.verdict,
-        "label": VERDICT_LABELS.get(f.verdict, ""),
+        # the verdict shown (a record no better than its base rate shows as 보통)
+        "verdict": trend.verdict,
+        "label": trend.verdict_label,
         "direction": f.direction,
         "direction_label": trend.direction_label,
         "change": f.total_change,

@@ -363,6 +363,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CategoryKindEnum": "catalog.models.CategoryKind",
         "PricedKindEnum": ["desktop", "laptop"],
+        # the trends verdict: the forecast's and the one shown (trends API, analysis)
+        "TrendVerdictEnum": ["buy", "wait", "neutral"],
     },
 }
 

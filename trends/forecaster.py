@@ -21,6 +21,7 @@ from django.core.cache import cache
 from catalog.history import PriceHistory, load_price_history
 from catalog.models import PC_KINDS, DailyLowestPrice, Product
 from trends.adapters import build_panel, daily_lowest_series, static_rows_for_products
+from trends.ml.backtest import find_record
 from trends.ml.forecast import (
     AGREEMENT,
     GAP_LIMIT,
@@ -148,18 +149,68 @@ class ProductTrend:
     forecast: Forecast | None = None
     neighbours: list[dict[str, object]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # the forecast verdict's measured record in its (category, price band) cell of the latest
+    # backtest (``trends.ml.backtest.BacktestResult.track_record``), when it has one
+    record: dict[str, object] | None = None
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
 
     @property
+    def demoted(self) -> bool:
+        """The forecast's verdict did no better than its cell's base rate in the latest
+        backtest: it is shown as "보통", never as advice."""
+        r = self.record
+        return bool(r) and float(r["rate"]) <= float(r["base_rate"])
+
+    @property
     def verdict(self) -> str:
-        return self.forecast.verdict if self.forecast else ""
+        """The verdict shown: the forecast's, or "neutral" when ``demoted``."""
+        if not self.forecast:
+            return ""
+        return "neutral" if self.demoted else self.forecast.verdict
+
+    @property
+    def record_line(self) -> str:
+        r = self.record
+        if not r or not self.forecast:
+            return ""
+        name, n = self.product.category.name, int(r["n"])
+        if r["verdict"] == "wait":
+            what = f"'기다리세요' 후 {HORIZON}일 안에 더 싼 가격이 나온 비율"
+        else:
+            what = f"'지금 사세요' 후 {HORIZON}일 뒤 가격이 더 높았던 비율"
+        line = (
+            f"과거 비슷한 상황({name}, {r['band']})에서 {what} {float(r['rate']):.0%} ({n:,}건; "
+            f"같은 상황의 모든 결정 기준 {float(r['base_rate']):.0%})"
+        )
+        if self.demoted:
+            original = VERDICT_LABELS.get(self.forecast.verdict, "")
+            line += f". 기준보다 낫지 않아 '{original}' 대신 '보통'으로 표시합니다"
+        return line
 
     @property
     def verdict_label(self) -> str:
         return VERDICT_LABELS.get(self.verdict, "")
+
+    @property
+    def target_price(self) -> int | None:
+        """The whole-won price a "기다리세요" waits for (the forecast's expected 10-day low, the
+        rule the backtest buys by); None for any other verdict."""
+        if self.verdict != "wait" or self.forecast is None:
+            return None
+        target = self.forecast.target_price
+        return round(target) if target is not None else None
+
+    @property
+    def target_line(self) -> str:
+        if self.target_price is None:
+            return ""
+        return (
+            f"목표가 {self.target_price:,}원: {HORIZON}일 안에 이 가격 이하가 나오면 사세요 "
+            f"(안 나오면 {HORIZON}일째에 사세요)"
+        )
 
     @property
     def direction_label(self) -> str:
@@ -279,8 +330,32 @@ def product_trend(product: Product, history: PriceHistory | None = None) -> Prod
             f"이 상품의 마지막 가격은 {history.last_day}이고, 예측은 {forecast.day} 기준입니다."
         )
     return ProductTrend(
-        product, "ok", "", history, forecast=forecast, neighbours=neighbours, notes=notes
+        product,
+        "ok",
+        "",
+        history,
+        forecast=forecast,
+        neighbours=neighbours,
+        notes=notes,
+        record=_record(forecaster, row, forecast),
     )
+
+
+def _record(forecaster: KnnForecaster, row: int, forecast: Forecast) -> dict[str, object] | None:
+    """The latest backtest's track record of this forecast's verdict in its cell (cached)."""
+    from trends.services import cached_latest_backtest
+
+    if forecast.verdict not in ("wait", "buy"):
+        return None
+    run = cached_latest_backtest()
+    if run is None:
+        return None
+    static = forecaster.static
+    code = int(static.category[row])
+    if code >= len(static.category_labels):
+        return None
+    rows = (run.metrics or {}).get("track_record") or []
+    return find_record(rows, static.category_labels[code], forecast.price, forecast.verdict)
 
 
 def trend_chart_svg(trend: ProductTrend) -> str:

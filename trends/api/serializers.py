@@ -65,6 +65,26 @@ class ProductTrendSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
     verdict_label = serializers.CharField(allow_blank=True)
     verdict_rule = serializers.ListField(child=serializers.CharField())
+    shown_verdict = serializers.ChoiceField(
+        choices=["buy", "wait", "neutral"],
+        allow_blank=True,
+        help_text=(
+            "보여 주는 판정: forecast.verdict와 같되, 최근 백테스트에서 같은 카테고리·가격대의 "
+            "기록이 기준(같은 상황의 모든 결정)보다 낫지 않으면 neutral"
+        ),
+    )
+    track_record = serializers.DictField(
+        allow_null=True, help_text="그 판정의 최근 백테스트 기록 (n, rate, base_rate, band)"
+    )
+    record_line = serializers.CharField(allow_blank=True)
+    target_price = serializers.IntegerField(
+        allow_null=True,
+        help_text=(
+            f"'기다리세요'일 때만: 목표가(원) = 예상 {HORIZON}일 최저가. {HORIZON}일 안에 이 가격 "
+            f"이하가 나오면 그날, 아니면 {HORIZON}일째에 산다 (백테스트의 규칙과 같음)"
+        ),
+    )
+    target_line = serializers.CharField(allow_blank=True)
     lowest_label = serializers.CharField(allow_blank=True)
     lowest_in_days = serializers.IntegerField(allow_null=True)
     notes = serializers.ListField(child=serializers.CharField())
@@ -108,6 +128,11 @@ class ProductTrendSerializer(serializers.Serializer):
             "reason": trend.reason,
             "verdict_label": trend.verdict_label,
             "verdict_rule": VERDICT_RULE,
+            "shown_verdict": trend.verdict,
+            "track_record": trend.record,
+            "record_line": trend.record_line,
+            "target_price": trend.target_price,
+            "target_line": trend.target_line,
             "lowest_label": lowest.label if lowest else "",
             "lowest_in_days": lowest.days if lowest else None,
             "notes": trend.notes,

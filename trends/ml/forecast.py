@@ -240,6 +240,7 @@ class StaticFeatures:
     hdd_gb: np.ndarray
     manufacturer: np.ndarray  # int codes
     category: np.ndarray  # int codes
+    category_labels: tuple = ()  # the category value of each code, in code order
 
     @classmethod
     def from_rows(cls, rows: Sequence[Mapping[str, object]]) -> StaticFeatures:
@@ -257,6 +258,9 @@ class StaticFeatures:
             seen: dict[object, int] = {}
             return np.array([seen.setdefault(row.get(key), len(seen)) for row in rows], dtype=int)
 
+        labels: dict[object, int] = {}
+        for row in rows:
+            labels.setdefault(row.get("category"), len(labels))
         return cls(
             cpu_score=num("cpu_score"),
             gpu_score=num("gpu_score"),
@@ -265,6 +269,7 @@ class StaticFeatures:
             hdd_gb=num("hdd_gb", log2=True),
             manufacturer=codes("manufacturer"),
             category=codes("category"),
+            category_labels=tuple(str(label) for label in labels),
         )
 
     def numeric(self) -> np.ndarray:
@@ -348,6 +353,27 @@ class Forecast:
     @property
     def verdict(self) -> str:
         return VERDICTS[self.direction]
+
+    @property
+    def expected_low(self) -> float:
+        """The expected 10-day low as a change from today's price (≤ 0): the weighted mean, over
+        the neighbours, of the lowest point of each one's path on days 1..10 (capped at 0)."""
+        if not self.neighbours:
+            return 0.0
+        weight = sum(n.weight for n in self.neighbours)
+        if not weight:
+            return 0.0
+        low = sum(n.weight * min(n.path) for n in self.neighbours if n.path) / weight
+        return min(0.0, float(low))
+
+    @property
+    def target_price(self) -> float | None:
+        """The price a "wait" verdict waits for (today's price at the expected 10-day low): buy
+        on the first of the next 10 days at or below it, otherwise on day 10. None unless the
+        verdict is "wait"."""
+        if self.direction != DOWN:
+            return None
+        return self.price * (1 + self.expected_low)
 
     @property
     def expected_drop(self) -> float:

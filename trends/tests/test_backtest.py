@@ -18,7 +18,8 @@ from trends.tests.synthetic import START, cyclic_series, panel_and_static, trend
 
 LAST_LINE = re.compile(
     r"^accuracy=\d\.\d{3} macro_f1=\d\.\d{3} always_flat=\d\.\d{3} momentum=\d\.\d{3} "
-    r"saving_pct=-?\d+\.\d{2} n=\d+$"
+    r"saving_pct=-?\d+\.\d{2} oracle_saving_pct=\d+\.\d{2} rule_saving_pct=-?\d+\.\d{2} "
+    r"wait_win_rate=\d\.\d{3} n=\d+$"
 )
 
 
@@ -115,6 +116,12 @@ def test_the_command_reads_csv_folders_and_stores_the_run(history_dir: Path) -> 
     run = BacktestRun.objects.get()
     assert run.last_line == lines[-1]
     assert run.decisions > 0 and run.metrics["confusion"]
+    # the won figures are stored with the run, as printed
+    metrics = run.metrics
+    assert f"oracle_saving_pct={metrics['oracle_saving_pct']:.2f}" in run.last_line
+    assert f"wait_win_rate={metrics['wait_win_rate']:.3f}" in run.last_line
+    assert set(metrics["saving_pct_by_verdict"]) == {"up", "flat", "down"}
+    assert metrics["oracle_saving_pct"] >= metrics["saving_pct"]
 
 
 @pytest.mark.django_db
@@ -144,3 +151,25 @@ def test_the_command_says_so_when_a_folder_is_missing(tmp_path: Path) -> None:
 def test_the_command_says_so_when_the_catalog_has_no_prices() -> None:
     with pytest.raises(CommandError, match="가격 이력이 없습니다"):
         call_command("backtest_trends", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_command_runs_the_challenger_on_request(history_dir: Path) -> None:
+    out = StringIO()
+    call_command(
+        "backtest_trends",
+        "--history-dir",
+        str(history_dir),
+        "--from",
+        "2022-03-01",
+        "--to",
+        "2022-03-31",
+        "--model",
+        "gbm",
+        stdout=out,
+        stderr=StringIO(),
+    )
+    lines = out.getvalue().strip().splitlines()
+    assert LAST_LINE.match(lines[-1]), lines[-1]
+    assert "모델 gbm" in out.getvalue()
+    assert BacktestRun.objects.get().metrics["model"] == "gbm"

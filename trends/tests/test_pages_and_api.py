@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 from django.core.cache import cache
@@ -303,3 +304,93 @@ def test_the_product_page_reads_the_price_history_once_for_itself_and_its_panels
     with CaptureQueriesContext(connection) as queries:  # all cached now: no history is read
         assert client.get(url).content.decode() == html
     assert not [q for q in queries if "catalog_dailylowestprice" in q["sql"]]
+
+
+def test_a_wait_offers_one_target_price_on_the_page_and_in_the_api(
+    market: dict, client: Client
+) -> None:
+    """The target is today's price at the expected 10-day low; page and API show the same."""
+    product = market["falling"][0]
+    trend = forecaster.product_trend(product)
+    assert trend.verdict == "wait"
+    target = trend.target_price
+    # every neighbour fell 0.5 %/day: the expected low is about 10 days of that
+    assert target == pytest.approx(trend.forecast.price * 0.995**10, rel=0.005)
+    assert target < trend.forecast.price
+    data = client.get(f"/api/v1/trends/products/{product.pk}/").json()
+    assert data["target_price"] == target
+    html = client.get(f"/catalog/products/{product.pk}/").content.decode()
+    assert f"목표가 {target:,}원: 10일 안에 이 가격 이하가 나오면 사세요" in html
+    assert data["target_line"] in html
+
+
+def test_only_a_wait_has_a_target_price(market: dict, client: Client) -> None:
+    product = market["flat"][0]
+    data = client.get(f"/api/v1/trends/products/{product.pk}/").json()
+    assert data["forecast"]["verdict"] != "wait"
+    assert data["target_price"] is None and data["target_line"] == ""
+    assert "목표가" not in client.get(f"/catalog/products/{product.pk}/").content.decode()
+
+
+def _record_run(rows: list[dict[str, object]]) -> None:
+    from trends.ml.backtest import run_backtest
+    from trends.models import BacktestRun
+    from trends.tests.synthetic import START, panel_and_static, trending_series
+
+    panel, static = panel_and_static(trending_series(days=90))
+    result = run_backtest(
+        panel, static, START + dt.timedelta(days=45), START + dt.timedelta(days=75)
+    )
+    run = services.record_backtest(result, source="synthetic")
+    BacktestRun.objects.filter(pk=run.pk).update(metrics={**run.metrics, "track_record": rows})
+    cache.delete(LATEST_BACKTEST_KEY)
+
+
+def _cell(rate: float, base_rate: float, n: int = 1234) -> dict[str, object]:
+    # the falling cards cost about 760,000 won: the 50만~100만원 band of category "gpu"
+    return {
+        "category": "gpu",
+        "band": "50만~100만원",
+        "verdict": "wait",
+        "n": n,
+        "rate": rate,
+        "base_rate": base_rate,
+        "cell_n": 3000,
+    }
+
+
+def test_a_wait_shows_its_track_record_in_its_cell(market: dict, client: Client) -> None:
+    _record_run([_cell(0.58, 0.5)])
+    product = market["falling"][0]
+    trend = forecaster.product_trend(product)
+    assert trend.verdict == "wait" and not trend.demoted
+    line = "'기다리세요' 후 10일 안에 더 싼 가격이 나온 비율 58% (1,234건"
+    assert line in trend.record_line
+    html = unescape(client.get(f"/catalog/products/{product.pk}/").content.decode())
+    assert line in html and "기다리세요" in html
+    data = client.get(f"/api/v1/trends/products/{product.pk}/").json()
+    assert data["shown_verdict"] == "wait" and data["track_record"]["n"] == 1234
+
+
+def test_a_verdict_no_better_than_its_base_rate_is_shown_as_neutral(
+    market: dict, client: Client
+) -> None:
+    _record_run([_cell(0.5, 0.5)])
+    product = market["falling"][0]
+    trend = forecaster.product_trend(product)
+    assert trend.forecast.verdict == "wait"
+    assert trend.demoted and trend.verdict == "neutral" and trend.verdict_label == "보통"
+    assert trend.target_price is None  # no advice, no target
+    data = client.get(f"/api/v1/trends/products/{product.pk}/").json()
+    assert data["shown_verdict"] == "neutral" and data["verdict_label"] == "보통"
+    assert data["forecast"]["verdict"] == "wait"  # the model's own, for the record
+    assert data["target_price"] is None
+    html = unescape(client.get(f"/catalog/products/{product.pk}/").content.decode())
+    assert "verdict-neutral" in html and "목표가" not in html
+    assert "'기다리세요' 대신 '보통'으로 표시합니다" in html
+
+
+def test_a_cell_with_too_few_decisions_has_no_record(market: dict) -> None:
+    _record_run([_cell(0.2, 0.5, n=29)])
+    trend = forecaster.product_trend(market["falling"][0])
+    assert trend.record is None and trend.verdict == "wait" and trend.record_line == ""

@@ -2,7 +2,8 @@
 
 Reads the catalog's price history, or Danawa history CSV folders with ``--history-dir``
 (repeatable). Decisions and the saving are defined in ``trends.ml.backtest``. The last line is
-``accuracy=… macro_f1=… always_flat=… momentum=… saving_pct=… n=…``.
+``accuracy=… macro_f1=… always_flat=… momentum=… saving_pct=… oracle_saving_pct=…
+rule_saving_pct=… wait_win_rate=… n=…``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.models import PC_KINDS
 from trends import adapters, services
-from trends.ml.backtest import run_backtest
+from trends.ml.backtest import MODELS, run_backtest
 
 # forecasts are made for PC categories only, so only they are tested
 KINDS = tuple(str(kind) for kind in PC_KINDS)
@@ -47,6 +48,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--passmark-dir",
             help="PassMark CSV 폴더 (--history-dir와 함께; 없으면 DB의 벤치마크 표)",
+        )
+        parser.add_argument(
+            "--model",
+            choices=MODELS,
+            default="knn",
+            help="knn: 예측기 (기본), gbm: 도전자 (gradient boosting, walk-forward 재학습)",
         )
         parser.add_argument("--no-save", action="store_true", help="결과를 DB에 저장하지 않음")
 
@@ -82,7 +89,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"가격 이력 {len(panel.keys)}개 상품, {panel.start} ~ {panel.end} ({source})"
         )
-        result = run_backtest(panel, static, date_from, date_to, step=step)
+        result = run_backtest(
+            panel, static, date_from, date_to, step=step, model=str(options["model"])
+        )
         if not options["no_save"]:
             services.record_backtest(result, source=source, kinds=kinds)
         for line in result.report_lines():
