@@ -59,6 +59,9 @@ class DoorRequest(ProgressRecord):
 
     objects = DoorRequestQuerySet.as_manager()
 
+    # One product page: its hard time limit is seconds (settings.DOOR_CRAWL_TIME_LIMIT_SECONDS).
+    LEASE_SECONDS = 300
+
     class Meta(ProgressRecord.Meta):
         verbose_name = "상품 조회 요청"
         verbose_name_plural = "상품 조회 요청"
@@ -77,6 +80,9 @@ class DoorRequest(ProgressRecord):
 
     def __str__(self) -> str:
         return f"{self.pcode} ({self.get_status_display()})"
+
+    def lapse_fields(self, reason: str) -> dict[str, object]:
+        return {"failure": DoorFailure.CRASH, "message": reason}
 
     @property
     def is_active(self) -> bool:

@@ -392,3 +392,6 @@ class Job(ProgressRecord):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    def lapse_fields(self, reason: str) -> dict[str, object]:
+        return {"errors": [*self.errors, reason]}

@@ -115,3 +115,16 @@ def crawl_daily_prices() -> dict:
     from catalog.danawa.crawler import crawl_daily_prices as run_crawl_daily_prices
 
     return run_crawl_daily_prices().as_dict()
+
+
+# ---- upkeep (beat, every minute: migration 0010) ----
+
+
+@shared_task
+def sweep_jobs() -> dict:
+    """Fail the running jobs, training and indexing runs and door requests whose worker stopped
+    signalling past their lease (``services.sweep_lapsed``). Not acks_late: a lost sweep is
+    replaced by the next one a minute later."""
+    from catalog.services import sweep_lapsed
+
+    return sweep_lapsed()

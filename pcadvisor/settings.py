@@ -288,11 +288,30 @@ CELERY_TASK_TRACK_STARTED = True
 CELERY_RESULT_EXTENDED = True
 CELERY_RESULT_EXPIRES = 7 * 24 * 3600
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redelivery. A task is acknowledged when it ends (acks_late on every task that must not be
+# lost; each is idempotent, tested twice over in the apps' test_redelivery.py). When a worker's
+# pool process dies under a task, the task goes back to the queue at once (reject on worker
+# lost) instead of being acknowledged as failed. When the whole worker dies (SIGKILL, out of
+# memory), Redis hands its unacknowledged tasks out again once they are older than the
+# visibility timeout: 2 hours, longer than the longest task (a full price-history import or a
+# training run, minutes on 2 cores), so that a task still running is never delivered a second
+# time. A worker checks for such tasks every 10 s (restore interval, throttle 1): a lost task
+# starts again at most about 2 h 10 s after it was received. Meanwhile the lease sweep
+# (catalog.services.sweep_lapsed, every minute) has marked its job failed with the reason; the
+# redelivered task takes the job back and ends it.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # only acts on acks_late tasks
+CELERY_VISIBILITY_TIMEOUT_SECONDS = env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 2 * 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {
     "catalog.tasks.crawl_*": {"queue": "crawl"},
     "analyze.tasks.crawl_*": {"queue": "crawl"},
     "catalog.tasks.import_*": {"queue": "default"},
+    "catalog.tasks.sweep_*": {"queue": "default"},
     "pricing.tasks.*": {"queue": "ml"},
     "similarity.tasks.*": {"queue": "ml"},
 }

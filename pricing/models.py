@@ -83,6 +83,10 @@ class TrainingRun(ProgressRecord):
 
     objects = TrainingRunQuerySet.as_manager()
 
+    # Training reports at least once per epoch and per batch of predictions; an epoch of the
+    # image ensemble on 2 cores is well under 10 minutes, the lease leaves three times that.
+    LEASE_SECONDS = 1800
+
     class Meta(ProgressRecord.Meta):
         verbose_name = "모델 학습"
         verbose_name_plural = "모델 학습"

@@ -25,8 +25,9 @@ def train_pricing_model(*, run_id: int) -> dict:
     if run is None:
         logger.warning("training run %s is gone", run_id)
         return {"error": "run gone"}
-    if run.status in (JobStatus.DONE, JobStatus.FAILED):
+    if run.status == JobStatus.DONE or (run.status == JobStatus.FAILED and not run.lapsed_at):
         # a redelivered task (acks_late) for a run that already ended: its outcome stands
+        # (but one the lease sweep failed because its worker died is trained again)
         logger.info("training run %s already %s; not training again", run_id, run.status)
         return {"skipped": run.status}
     params = run.params or {}

@@ -10,17 +10,24 @@ the raw answers and why they were refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from catalog.models import Manufacturer
 from recommend.entries import Entry
 from recommend.models import CachedReason, ReasonStatus
 from recommend.reasons import template_reason
+
+# A claimed reason is written within two LLM requests (settings.OLLAMA_TIMEOUT_SECONDS each, 30 s
+# by default); one still claimed after 10 minutes lost its worker.
+CLAIM_LEASE_SECONDS = 600
 
 logger = logging.getLogger(__name__)
 
@@ -88,11 +95,19 @@ def queue_reasons(reason_ids: list[int]) -> None:
 
 def write_cached_reason(reason_id: int) -> str | None:
     """Write one pending reason (the task's work); returns its final status, None when the row
-    is gone or another worker has it (a redelivered task does nothing)."""
+    is gone, done, or another worker has it (a redelivered task does nothing). A row claimed
+    longer than ``CLAIM_LEASE_SECONDS`` ago was left by a worker that died: it is claimed again
+    (the task, delivered again after the broker's visibility timeout, writes it)."""
     from recommend import llm
 
-    claimed = CachedReason.objects.filter(pk=reason_id, status__in=[ReasonStatus.PENDING]).update(
-        status=ReasonStatus.RUNNING
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=CLAIM_LEASE_SECONDS)
+    claimed = (
+        CachedReason.objects.filter(pk=reason_id)
+        .filter(
+            Q(status=ReasonStatus.PENDING) | Q(status=ReasonStatus.RUNNING, updated_at__lt=stale)
+        )
+        .update(status=ReasonStatus.RUNNING, updated_at=now)  # update() skips auto_now
     )
     if claimed != 1:
         return None

@@ -9,6 +9,11 @@ once from its master, could deadlock in its handler and keep the port. This scri
 child once, in the reverse order of starting, with a deadline, after which the child's whole
 process group (gunicorn workers, Celery pool processes) is killed. Further Ctrl-Cs while it
 stops change nothing.
+
+A worker, beat or the web server that dies by itself (not during a stop) is started again, after
+1, 2, 4, 8 … seconds (at most 30), and the output says so; a child that then runs a minute starts
+the count afresh. Five restarts of one child within five minutes and the script gives up: it
+stops everything and exits with 1.
 """
 
 from __future__ import annotations
@@ -40,13 +45,40 @@ class Interrupted(Exception):
     """A stop was requested (Ctrl-C, SIGTERM, SIGHUP) while starting up."""
 
 
+# Restarts (see the module docstring): the first delay, its cap, how long a child must run to
+# count as healthy again, and how many restarts within how many seconds mean "give up".
+BACKOFF_FIRST = 1.0
+BACKOFF_CAP = 30.0
+HEALTHY_AFTER = 60.0
+MAX_RESTARTS = 5
+RESTART_WINDOW = 300.0
+
+
 class Child:
     """A started child and its grace: seconds between the polite stop signal and the kill.
 
+    A child with ``restart`` is started again when it exits by itself: ``cmd`` and ``log`` are
+    kept for that, ``restarts`` holds when it was restarted, ``streak`` how many times in a row
+    it died before running ``HEALTHY_AFTER`` seconds, ``restart_at`` when the next start is due.
+
     (A plain class, not a dataclass: tests load this script with importlib, unregistered.)"""
 
-    def __init__(self, name: str, proc: subprocess.Popen, grace: float) -> None:
+    def __init__(
+        self,
+        name: str,
+        proc: subprocess.Popen,
+        grace: float,
+        *,
+        cmd: list[str] | None = None,
+        log: IO[bytes] | None = None,
+        restart: bool = False,
+    ) -> None:
         self.name, self.proc, self.grace = name, proc, grace
+        self.cmd, self.log, self.restart = cmd or [], log, restart
+        self.started_at = time.monotonic()
+        self.restarts: list[float] = []
+        self.streak = 0
+        self.restart_at: float | None = None
 
 
 def _say(text: str) -> None:
@@ -75,13 +107,25 @@ def _group_alive(pgid: int) -> bool:
 
 
 class Supervisor:
-    """Starts children in sessions of their own and stops them once, in reverse order."""
+    """Starts children in sessions of their own, restarts those that die (with backoff) and
+    stops them once, in reverse order."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        backoff_first: float = BACKOFF_FIRST,
+        backoff_cap: float = BACKOFF_CAP,
+        healthy_after: float = HEALTHY_AFTER,
+        max_restarts: int = MAX_RESTARTS,
+        restart_window: float = RESTART_WINDOW,
+    ) -> None:
         self.children: list[Child] = []
         self.stop_requested = False
         self.stopping = False
         self._handlers_installed = False
+        self.backoff_first, self.backoff_cap = backoff_first, backoff_cap
+        self.healthy_after = healthy_after
+        self.max_restarts, self.restart_window = max_restarts, restart_window
 
     def install_signal_handlers(self) -> None:
         for sig in STOP_SIGNALS:
@@ -98,9 +142,22 @@ class Supervisor:
         self.stop_requested = True
 
     def spawn(
-        self, name: str, cmd: list[str], *, grace: float = 10.0, log: IO[bytes] | None = None
+        self,
+        name: str,
+        cmd: list[str],
+        *,
+        grace: float = 10.0,
+        log: IO[bytes] | None = None,
+        restart: bool = False,
     ) -> Child:
-        proc = subprocess.Popen(
+        """Start cmd; with ``restart``, ``wait`` starts it again whenever it dies by itself."""
+        child = Child(name, self._popen(cmd, log), grace, cmd=cmd, log=log, restart=restart)
+        self.children.append(child)
+        return child
+
+    @staticmethod
+    def _popen(cmd: list[str], log: IO[bytes] | None) -> subprocess.Popen:
+        return subprocess.Popen(
             cmd,
             cwd=ROOT,
             stdin=subprocess.DEVNULL,
@@ -108,9 +165,6 @@ class Supervisor:
             stderr=subprocess.STDOUT if log is not None else None,
             start_new_session=True,  # no terminal signals: only this script stops it
         )
-        child = Child(name, proc, grace)
-        self.children.append(child)
-        return child
 
     def run_step(self, name: str, cmd: list[str]) -> None:
         """Run a start-up step to its end; Interrupted when a stop is requested meanwhile."""
@@ -127,14 +181,60 @@ class Supervisor:
             raise Interrupted(name)
 
     def wait(self) -> int:
-        """Until a stop is requested (0) or a child exits by itself (1)."""
+        """Until a stop is requested (0), a child without ``restart`` exits by itself (1), or a
+        child with it has died too often (1); restarts the others when they die."""
         while not self.stop_requested:
+            now = time.monotonic()
             for child in self.children:
-                if child.proc.poll() is not None:
+                if child.restart_at is not None:
+                    if now >= child.restart_at:
+                        self._restart(child)
+                    continue
+                if child.proc.poll() is None:
+                    continue
+                if not child.restart:
                     print(f"!! {child.name} exited with {child.proc.returncode}", flush=True)
+                    return 1
+                if not self._schedule_restart(child, now):
                     return 1
             time.sleep(0.2)
         return 0
+
+    def _schedule_restart(self, child: Child, now: float) -> bool:
+        """A restartable child died: what it left in its process group (gunicorn workers that
+        hold the port, Celery pool processes) is killed, and its next start is set after the
+        backoff. False, having said why, when it died too often: the caller gives up."""
+        code = child.proc.returncode
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.proc.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and _group_alive(child.proc.pid):
+            time.sleep(0.1)
+        recent = [t for t in child.restarts if now - t < self.restart_window]
+        if len(recent) >= self.max_restarts:
+            print(
+                f"!! {child.name} 이(가) 종료됨 (코드 {code}) — {self.restart_window:g}초 안에 "
+                f"{len(recent)}번 다시 시작했지만 계속 종료되어 포기합니다. 모두 중지합니다"
+                f" (로그를 확인하세요)",
+                flush=True,
+            )
+            return False
+        child.streak = 0 if now - child.started_at >= self.healthy_after else child.streak + 1
+        delay = min(self.backoff_cap, self.backoff_first * 2 ** max(0, child.streak - 1))
+        child.restarts = [*recent, now]
+        child.restart_at = now + delay
+        print(
+            f"== {child.name} 이(가) 종료됨 (코드 {code}) — {delay:g}초 후 다시 시작 "
+            f"({len(child.restarts)}/{self.max_restarts})",
+            flush=True,
+        )
+        return True
+
+    def _restart(self, child: Child) -> None:
+        child.restart_at = None
+        child.proc = self._popen(child.cmd, child.log)
+        child.started_at = time.monotonic()
+        print(f"== {child.name} 다시 시작함 (pid {child.proc.pid})", flush=True)
 
     def stop(self) -> None:
         """Stop every child once, last started first: SIGTERM to the child, then, past its
@@ -311,7 +411,7 @@ def _start_and_wait(sup: Supervisor, args: argparse.Namespace) -> int:
     def spawn(name: str, cmd: list[str]) -> None:
         log = open(logs / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the child
         print(f"== starting {name} (log: {logs / name}.log)", flush=True)
-        sup.spawn(name, cmd, log=log)
+        sup.spawn(name, cmd, log=log, restart=True)
 
     celery = [PY, "-m", "celery", "-A", "pcadvisor"]
     worker = [*celery, "worker", "-l", "info"]
@@ -345,7 +445,7 @@ def _start_and_wait(sup: Supervisor, args: argparse.Namespace) -> int:
         "--control-socket", str(var / "gunicorn.ctl"),
     ]  # fmt: skip
     print(f"== serving http://{args.host}:{args.port}  (Ctrl-C to stop)", flush=True)
-    sup.spawn("web", web)
+    sup.spawn("web", web, restart=True)
     return sup.wait()
 
 

@@ -309,3 +309,140 @@ def test_ctrl_c_held_down_until_the_script_exits_does_not_kill_it() -> None:
     finally:
         if driver.poll() is None:
             driver.kill()
+
+
+# --------------------------------------------------------------------------- restarts
+
+
+def test_a_killed_web_server_and_worker_are_restarted_and_ctrl_c_still_stops_everything(
+    throwaway_env: dict[str, str], tmp_path: Path
+) -> None:
+    """SIGKILL to the gunicorn master and to the main worker's main process: each is started
+    again (the output says so), /healthz answers again within 60 s, and Ctrl-C then stops the
+    new children too, with status 0."""
+    port = _free_port()
+    log_path = tmp_path / "run.log"
+    log = open(log_path, "w+b")  # noqa: SIM115 - closed below
+    run = subprocess.Popen(
+        [sys.executable, str(RUN), "--no-demo", "--port", str(port)],
+        cwd=ROOT, env=throwaway_env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    script = psutil.Process(run.pid)
+    seen: list[psutil.Process] = []
+
+    def direct(marker: str) -> psutil.Process:
+        return next(c for c in script.children() if marker in " ".join(c.cmdline()))
+
+    try:
+        _wait_for(lambda: _healthz(port) or run.poll() is not None, 240, "the web server")
+        assert run.poll() is None, log_path.read_text()
+        _wait_for(lambda: len(script.children(recursive=True)) >= 8, 120, "every child")
+        seen = script.children(recursive=True)
+        web, worker = direct("gunicorn"), direct("main@")
+        web.kill()
+        worker.kill()
+        killed_at = time.monotonic()
+        _wait_for(
+            lambda: "web 다시 시작함" in log_path.read_text(errors="replace")
+            and "worker 다시 시작함" in log_path.read_text(errors="replace"),
+            30, "the restarts",
+        )  # fmt: skip
+        _wait_for(lambda: _healthz(port), 60, "/healthz after the restart")
+        assert time.monotonic() - killed_at < 60
+        assert direct("gunicorn").pid != web.pid and direct("main@").pid != worker.pid
+        out = log_path.read_text(errors="replace")
+        assert "== web 이(가) 종료됨 (코드 -9) — 1초 후 다시 시작 (1/5)" in out, out
+        assert "== worker 이(가) 종료됨 (코드 -9) — 1초 후 다시 시작 (1/5)" in out, out
+        assert run.poll() is None
+        seen += script.children(recursive=True)
+
+        os.killpg(run.pid, signal.SIGINT)
+        assert run.wait(timeout=90) == 0
+        _wait_for(lambda: all(_gone(c) for c in seen), 10, "the children to end")
+        assert _port_is_free(port)
+    finally:
+        if run.poll() is None:
+            run.kill()
+        for child in seen:
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+        log.close()
+
+
+GIVE_UP = """
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("run_script", {run!r})
+run = importlib.util.module_from_spec(spec); spec.loader.exec_module(run)
+sup = run.Supervisor(backoff_first=0.05, backoff_cap=0.2, max_restarts=3, restart_window=60)
+sup.install_signal_handlers()
+sup.spawn("sleeper", [sys.executable, "-c", "import time; time.sleep(300)"], grace=2.0)
+sup.spawn("crasher", [sys.executable, "-c", "import sys; sys.exit(3)"], restart=True)
+status = sup.wait()
+sup.stop()
+print("status", status, flush=True)
+sys.exit(status)
+"""
+
+
+def test_a_child_that_keeps_dying_is_restarted_with_backoff_then_given_up_on() -> None:
+    driver = subprocess.run(
+        [sys.executable, "-c", GIVE_UP.format(run=str(RUN))],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, start_new_session=True,
+    )  # fmt: skip
+    out = driver.stdout
+    assert driver.returncode == 1, out + driver.stderr
+    restarts = [line for line in out.splitlines() if "후 다시 시작" in line]
+    assert restarts == [
+        "== crasher 이(가) 종료됨 (코드 3) — 0.05초 후 다시 시작 (1/3)",
+        "== crasher 이(가) 종료됨 (코드 3) — 0.1초 후 다시 시작 (2/3)",
+        "== crasher 이(가) 종료됨 (코드 3) — 0.2초 후 다시 시작 (3/3)",
+    ], out
+    assert "60초 안에 3번 다시 시작했지만 계속 종료되어 포기합니다" in out
+    assert "== stopping sleeper" in out  # everything else is stopped too
+    assert out.rstrip().endswith("status 1")
+
+
+RESTART = """
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("run_script", {run!r})
+run = importlib.util.module_from_spec(spec); spec.loader.exec_module(run)
+sup = run.Supervisor(backoff_first=0.05, healthy_after=0.5)
+sup.install_signal_handlers()
+child = sup.spawn("sleeper", [sys.executable, "-c", "import time; time.sleep(300)"],
+                  grace=2.0, restart=True)
+print("child", child.proc.pid, flush=True)
+status = sup.wait()
+sup.stop()
+print("status", status, flush=True)
+"""
+
+
+def test_a_child_that_ran_a_while_restarts_after_the_first_delay_again() -> None:
+    """Killed three times, each after it ran past healthy_after: the delay never grows; then
+    Ctrl-C stops the latest one and the script exits 0."""
+    driver = subprocess.Popen(
+        [sys.executable, "-c", RESTART.format(run=str(RUN))],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    pids: list[int] = []
+    try:
+        pids.append(int(driver.stdout.readline().split()[1]))
+        for _ in range(3):
+            time.sleep(0.8)
+            os.kill(pids[-1], signal.SIGKILL)
+            line = driver.stdout.readline()
+            assert "sleeper 이(가) 종료됨 (코드 -9) — 0.05초 후 다시 시작" in line, line
+            line = driver.stdout.readline()
+            assert "sleeper 다시 시작함" in line, line
+            pids.append(int(line.split("pid ")[1].rstrip(")\n")))
+        os.killpg(driver.pid, signal.SIGINT)
+        out, _ = driver.communicate(timeout=20)
+        assert "status 0" in out
+        assert all(_gone(psutil.Process(pid)) for pid in pids if psutil.pid_exists(pid))
+    finally:
+        if driver.poll() is None:
+            driver.kill()
+        for pid in pids:
+            with contextlib.suppress(psutil.Error, ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

@@ -27,6 +27,7 @@ from catalog.services.jobs import (
     queue_job,
     set_progress,
     start_job,
+    sweep_lapsed,
     update_job_progress,
 )
 from catalog.services.offers import OfferData, replace_offers
@@ -109,6 +110,7 @@ __all__ = [
     "set_progress",
     "start_job",
     "store_product_image",
+    "sweep_lapsed",
     "unlock_and_rematch",
     "update_job_progress",
     "upsert_benchmarks",

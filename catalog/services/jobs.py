@@ -11,16 +11,20 @@ below add what a catalog ``Job`` carries: kind, params, stats, errors and its Ce
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import Job, JobStatus
-from core.progress import ProgressRecord
+from core.progress import LAPSED_MESSAGE, ProgressRecord
 
 logger = logging.getLogger(__name__)
 
@@ -33,22 +37,35 @@ MAX_ERRORS_STORED = 500
 
 
 def mark_running(record: ProgressRecord, *, total: int | None = None) -> bool:
-    """Move a queued record to running (``started_at`` now); True when this call did.
+    """Move a queued record to running (``started_at`` and ``heartbeat_at`` now); True when this
+    call did.
 
     The move is one conditional UPDATE, so of two callers (or two processes) only one starts
-    the record; a record already running or finished is left as it is. ``total`` sets
-    ``progress_total`` either way (the runner knows how much work there is).
+    the record; a record already running or finished is left as it is, except one that the
+    sweep failed because its worker stopped signalling (``lapsed_at`` set): the task, delivered
+    again after that worker died, takes it back (running again, its end not yet written).
+    ``total`` sets ``progress_total`` either way (the runner knows how much work there is).
     """
     now = timezone.now()
     model = type(record)
-    started = (
-        model.objects.filter(pk=record.pk, status=QUEUED).update(status=RUNNING, started_at=now)
-        == 1
-    )
-    if started:
-        record.status, record.started_at = RUNNING, now
-    else:
-        record.refresh_from_db(fields=["status", "started_at"])
+    try:
+        with transaction.atomic():
+            started = (
+                model.objects.filter(pk=record.pk)
+                .filter(Q(status=QUEUED) | Q(status=FAILED, lapsed_at__isnull=False))
+                .update(
+                    status=RUNNING,
+                    started_at=Coalesce("started_at", Value(now)),
+                    heartbeat_at=now,
+                    lapsed_at=None,
+                    finished_at=None,
+                )
+                == 1
+            )
+    except IntegrityError:
+        # a record taken back while another of its kind is active (one door request per pcode)
+        started = False
+    record.refresh_from_db(fields=["status", "started_at", "heartbeat_at", "lapsed_at"])
     if total is not None:
         set_progress(record, record.progress_done, total)
     return started
@@ -58,9 +75,10 @@ def set_progress(
     record: ProgressRecord, done: int, total: int | None = None, **fields: object
 ) -> None:
     """Record how much of the work is done (and, when given, how much there is), with any
-    other progress ``fields`` of the record (a training run's ``stage``)."""
+    other progress ``fields`` of the record (a training run's ``stage``); renews its lease."""
     record.progress_done = done
-    names = ["progress_done"]
+    record.heartbeat_at = timezone.now()  # each report renews the lease
+    names = ["progress_done", "heartbeat_at"]
     if total is not None:
         record.progress_total = total
         names.append("progress_total")
@@ -96,6 +114,39 @@ def mark_finished(record: ProgressRecord, *, failed: bool = False, **fields: obj
     return finished
 
 
+def sweep_lapsed(now: dt.datetime | None = None) -> dict[str, int]:
+    """Fail every running record whose last signal (``heartbeat_at``, else ``started_at``, else
+    ``created_at``) is older than its model's ``LEASE_SECONDS``: its worker died (SIGKILL, out
+    of memory, the machine) without finishing it. The reason names the last signal in Korean
+    time; ``lapsed_at`` lets the task, when the broker delivers it again, take the record back.
+    How many of each model, by label. (Beat runs it every minute; ``manage.py sweep_jobs``.)"""
+    now = now or timezone.now()
+    swept: dict[str, int] = {}
+    for model in apps.get_models():
+        if not issubclass(model, ProgressRecord):
+            continue
+        cutoff = now - dt.timedelta(seconds=model.LEASE_SECONDS)
+        last = Coalesce("heartbeat_at", "started_at", "created_at")
+        lapsed = model.objects.filter(status=RUNNING).alias(last=last).filter(last__lt=cutoff)
+        count = 0
+        for record in lapsed:
+            seen = record.heartbeat_at or record.started_at or record.created_at
+            reason = LAPSED_MESSAGE.format(
+                last=timezone.localtime(seen).strftime("%Y-%m-%d %H:%M:%S")
+            )
+            # the same conditions again in the UPDATE: a report that came meanwhile wins
+            count += (
+                lapsed.filter(pk=record.pk).update(
+                    status=FAILED, finished_at=now, lapsed_at=now, **record.lapse_fields(reason)
+                )
+                == 1
+            )
+            logger.warning("%s #%s: %s", model.__name__, record.pk, reason)
+        if count:
+            swept[model._meta.label] = count
+    return swept
+
+
 # --------------------------------------------------------------------------- catalog jobs
 
 
@@ -105,7 +156,8 @@ def start_job(kind: str, params: dict | None = None, total: int = 0) -> Job:
         kind=kind,
         params=params or {},
         status=JobStatus.RUNNING,
-        started_at=timezone.now(),
+        started_at=(now := timezone.now()),
+        heartbeat_at=now,
         progress_total=total,
     )
 

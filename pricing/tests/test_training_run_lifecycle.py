@@ -46,3 +46,28 @@ def test_a_redelivered_training_task_for_a_finished_run_does_not_train_again(
     assert not PricingModel.objects.exists()
     run.refresh_from_db()
     assert run.status == JobStatus.DONE and run.message == "v1"
+
+
+def test_a_run_whose_worker_died_is_trained_again_by_the_redelivered_task(priced_catalog) -> None:
+    """The sweep failed the run (its worker was SIGKILLed mid-training): the task, delivered
+    again, takes it back and ends it done, with one model."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from catalog.services import sweep_lapsed
+    from pricing.models import PricingModel
+    from pricing.tasks import train_pricing_model
+
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    run = TrainingRun.objects.create(
+        status=JobStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago, params={"epochs": 2}
+    )
+    assert sweep_lapsed() == {"pricing.TrainingRun": 1}
+    result = train_pricing_model(run_id=run.pk)
+    run.refresh_from_db()
+    assert result.get("version") == 1, result
+    assert run.status == JobStatus.DONE and run.lapsed_at is None
+    assert PricingModel.objects.count() == 1
+    assert train_pricing_model(run_id=run.pk) == {"skipped": "done"}  # and a third delivery
+    assert PricingModel.objects.count() == 1

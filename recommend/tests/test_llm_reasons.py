@@ -256,3 +256,27 @@ def test_the_fake_ollama_also_speaks_generate_and_tags_through_the_official_clie
     answer = client().generate(model="exaone3.5:7.8b", prompt="x", format="json")
     assert json.loads(answer.response) == {"reason": GOOD}
     assert [m.model for m in client().list().models] == ["exaone3.5:7.8b"]
+
+
+def test_a_reason_left_claimed_by_a_dead_worker_is_written_by_the_redelivered_task_once(
+    client, ollama, pc, django_capture_on_commit_callbacks
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from recommend.services import CLAIM_LEASE_SECONDS
+
+    ollama.answers = [GOOD]
+    _html, row, _ = open_page(client, django_capture_on_commit_callbacks)
+    # claimed by a worker that was then killed: running, and not touched since
+    claimed_at = timezone.now() - dt.timedelta(seconds=CLAIM_LEASE_SECONDS - 60)
+    CachedReason.objects.filter(pk=row.pk).update(
+        status=ReasonStatus.RUNNING, updated_at=claimed_at
+    )
+    assert write_reason(reason_id=row.pk) is None  # within the lease: another worker may have it
+    stale = timezone.now() - dt.timedelta(seconds=CLAIM_LEASE_SECONDS + 60)
+    CachedReason.objects.filter(pk=row.pk).update(updated_at=stale)
+    assert write_reason(reason_id=row.pk) == ReasonStatus.LLM  # delivered again
+    assert write_reason(reason_id=row.pk) is None  # and once more: nothing
+    assert len(ollama.requests) == 1 and CachedReason.objects.count() == 1

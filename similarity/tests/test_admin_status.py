@@ -227,3 +227,35 @@ def test_the_run_list_shows_progress(admin_client) -> None:
     html = admin_client.get(reverse("admin:similarity_indexingrun_changelist")).content.decode()
     assert 'aria-valuenow="25"' in html
     assert json.dumps("전체 다시 색인", ensure_ascii=False).strip('"') in html
+
+
+def test_a_reindex_whose_worker_died_is_taken_back_by_its_redelivered_task_and_ends_done(
+    admin_client, sent, django_capture_on_commit_callbacks
+) -> None:
+    """The sweep failed the run (its worker stopped signalling); the task delivered again runs
+    it to the end, each picture indexed once; a third delivery changes nothing."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from catalog.services import sweep_lapsed
+    from similarity.tasks import index_pending_images, reindex_images
+
+    for content in shots(2):
+        product_with(content)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse(REINDEX), {"mode": IndexingRunMode.REBUILD})
+    run = IndexingRun.objects.get()
+    ago = timezone.now() - dt.timedelta(hours=1)
+    IndexingRun.objects.filter(pk=run.pk).update(
+        status=JobStatus.RUNNING, started_at=ago, heartbeat_at=ago
+    )
+    assert sweep_lapsed() == {"similarity.IndexingRun": 1}
+    reindex_images.apply(kwargs=sent[0]).get()
+    reindex_images.apply(kwargs=sent[0]).get()
+    index_pending_images.apply().get()  # and the plain indexing task, twice
+    index_pending_images.apply().get()
+    run.refresh_from_db()
+    assert run.status == JobStatus.DONE and run.lapsed_at is None and run.stats["indexed"] == 2
+    assert ImageEmbedding.objects.count() == 2
+    assert set(ImageEmbedding.objects.values_list("status", "attempts")) == {("indexed", 1)}
