@@ -105,6 +105,7 @@ class AutoSchema(SpectacularAutoSchema):
         if operation is None:
             return None
         self._filter_limits(operation)
+        self._list_limits(operation)
         responses = operation.setdefault("responses", {})
         error = self._ref(ErrorSerializer)
         codes = {"400": self._ref(FieldErrorsSerializer) if self._has_input(operation) else error}
@@ -137,6 +138,17 @@ class AutoSchema(SpectacularAutoSchema):
                 }
             responses[code] = response
         return operation
+
+    def _list_limits(self, operation: dict) -> None:
+        """A list body that may not be empty (``allow_empty=False``) says ``minItems: 1``."""
+        if "requestBody" not in operation:
+            return
+        request = self.get_request_serializer()
+        if not isinstance(request, serializers.ListSerializer) or request.allow_empty:
+            return
+        for content in operation.get("requestBody", {}).get("content", {}).values():
+            if content.get("schema", {}).get("type") == "array":
+                content["schema"]["minItems"] = 1
 
     def _ref(self, serializer: type[serializers.Serializer]) -> dict:
         component = self.resolve_serializer(serializer, "response")

@@ -76,3 +76,14 @@ def test_an_optional_form_value_sent_blank_is_refused(client: Client) -> None:
     response = client.post("/api/v1/similarity/search", {"category": "", "k": "5"})
     assert response.status_code == 400
     assert "category" in response.json()
+
+
+def test_an_empty_bulk_price_write_is_a_400_not_nothing_inserted(admin_client: Client) -> None:
+    product = ProductFactory()
+    response = admin_client.post(
+        f"/api/v1/products/{product.pk}/prices/", [], content_type="application/json"
+    )
+    assert response.status_code == 400
+    schema = admin_client.get("/api/schema/", {"format": "json"}).json()
+    body = schema["paths"]["/api/v1/products/{id}/prices/"]["post"]["requestBody"]
+    assert body["content"]["application/json"]["schema"]["minItems"] == 1

@@ -22,7 +22,15 @@ from catalog.models import DailyLowestPrice, Job, Product
 from catalog.services import PriceRow, record_prices
 from catalog.signals import prices_recorded, products_changed
 from catalog.tests.factories import CategoryFactory, ProductFactory
-from catalog.tests.fake_danawa import FakeDanawa, error, hang, unknown_template
+from catalog.tests.fake_danawa import (
+    FakeDanawa,
+    error,
+    hang,
+    too_many_requests,
+    truncated_body,
+    truncated_html,
+    unknown_template,
+)
 from core.progress import JobStatus
 
 PCODE = "20157388"  # LG전자 2023 데스크톱 B80QV-AX5576 in the fake Danawa
@@ -354,3 +362,42 @@ def test_a_danawa_that_keeps_failing_is_tried_three_times_at_most(
     assert (req.status, req.failure) == (JobStatus.FAILED, DoorFailure.UNREACHABLE)
     assert product_requests(danawa) == 1 + crawl.MAX_RETRIES
     assert "다나와에 연결하지 못했습니다" in client.get(status_url(PCODE)).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "fault", [error(500), too_many_requests("1")], ids=["500", "429-retry-after"]
+)
+def test_a_passing_fault_is_retried_and_the_crawl_ends_done_with_one_price(
+    client: Client, danawa: FakeDanawa, eager, settings, fault
+) -> None:
+    """Injected faults on the door's crawl (issue 14): one 500 or one 429 with Retry-After,
+    then the page: the crawl is done, with the product stored once and one price for today."""
+    settings.DANAWA_MAX_RETRIES = 2
+    settings.DANAWA_BACKOFF_SECONDS = 0.01
+    danawa.inject(f"product:{PCODE}", fault)
+
+    req = crawl_once(client)
+
+    assert req.status == JobStatus.DONE, req.message
+    assert product_requests(danawa) == 2
+    product = Product.objects.get(pcode=PCODE)
+    assert DailyLowestPrice.objects.filter(product=product).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "fault", [truncated_html(), truncated_body()], ids=["truncated-html", "truncated-body"]
+)
+def test_a_truncated_page_is_never_an_empty_success(
+    client: Client, danawa: FakeDanawa, eager, fault
+) -> None:
+    """A page cut short fails the crawl with a reason (or is retried into a whole one); it is
+    never "done" with nothing stored."""
+    danawa.always(f"product:{PCODE}", fault)
+
+    req = crawl_once(client)
+
+    assert req.status == JobStatus.FAILED and req.message
+    assert not Product.objects.filter(pcode=PCODE).exists()
+    assert req.job.status == JobStatus.FAILED

@@ -181,7 +181,7 @@ class ProductViewSet(
     @extend_schema(
         methods=["POST"],
         summary="가격 기록 (직원)",
-        request=PriceInputSerializer(many=True),
+        request=PriceInputSerializer(many=True, allow_empty=False),
         responses={201: PriceReportSerializer},
     )
     @action(detail=True, methods=["get", "post"], url_path="prices", url_name="prices")
@@ -219,7 +219,10 @@ class ProductViewSet(
 
     def _record_prices(self, request: Request, product: Product) -> Response:
         many = isinstance(request.data, list)
-        serializer = PriceInputSerializer(data=request.data, many=many)
+        # an empty list is a 400 ("nothing to record"), never "201, inserted 0"
+        serializer = PriceInputSerializer(
+            data=request.data, many=many, **({"allow_empty": False} if many else {})
+        )
         serializer.is_valid(raise_exception=True)
         items = serializer.validated_data if many else [serializer.validated_data]
         rows = [
