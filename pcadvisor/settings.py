@@ -421,6 +421,8 @@ RATE_LIMITS = {
         ("photo-search", "30/m"),
         ("estimate", "60/m"),
         ("admin-login", "10/10m"),
+        # new LLM reasons asked for by one visitor's recommendation pages (over it: templates)
+        ("llm-reasons", "100/10m"),
     )
 }
 for _name, _rate in RATE_LIMITS.items():

@@ -4,6 +4,7 @@ normalisation references, and for an empty answer the cheapest product that woul
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.forms.models import model_to_dict
@@ -73,13 +74,22 @@ def ranked_entries(
     return cached(key, VERSIONED_SECONDS, compute)
 
 
-def recommend(query: Query, *, with_verdicts: bool = True, attach_reasons: bool = True) -> Result:
+def recommend(
+    query: Query,
+    *,
+    with_verdicts: bool = True,
+    attach_reasons: bool = True,
+    may_queue: Callable[[int], bool] | None = None,
+) -> Result:
+    """``may_queue(n)``: whether n new LLM reasons may be written for this visitor (the
+    per-client limit, ``recommend.services.client_may_queue``); when not, they show the
+    template reason."""
     refs = references()
     entries, total, unscored = ranked_entries(query, refs, with_verdicts=with_verdicts)
     if attach_reasons:
         from recommend.services import attach_reasons as attach
 
-        attach(entries)
+        attach(entries, may_queue=may_queue)
     result = Result(query, entries, total, unscored, refs)
     if not entries:
         result.cheapest = cheapest_fit(query)

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -38,9 +39,29 @@ def facts_hash(facts: dict[str, object]) -> str:
     ).hexdigest()
 
 
-def attach_reasons(entries: list[Entry], *, queue: bool = True) -> None:
+def client_may_queue(request: object) -> Callable[[int], bool]:
+    """The per-client limit on new LLM reasons (``RATE_LIMITS["llm-reasons"]``, issue 14): a
+    visitor whose pages would ask the local LLM for more new reasons than that gets the template
+    reason for the rest of the window; the page itself is never refused."""
+    from django.conf import settings
+
+    from core.ratelimit import Rate, client_ip, hit
+
+    def may(n: int) -> bool:
+        rate = Rate.parse(settings.RATE_LIMITS["llm-reasons"])
+        key = client_ip(request)  # type: ignore[arg-type]
+        return all(hit("llm-reasons", key, rate).allowed for _ in range(n))
+
+    return may
+
+
+def attach_reasons(
+    entries: list[Entry], *, queue: bool = True, may_queue: Callable[[int], bool] | None = None
+) -> None:
     """Set ``reason``, ``reason_status`` ("llm", "template" or "pending") and ``reason_id`` on
-    each entry: two queries for any number of entries, plus the insert of new pending rows."""
+    each entry: two queries for any number of entries, plus the insert of new pending rows.
+    ``may_queue(n)`` says whether n new reasons may be asked for (else they are not created
+    and the entries keep the template reason)."""
     if not entries:
         return
     keyed = []
@@ -59,6 +80,8 @@ def attach_reasons(entries: list[Entry], *, queue: bool = True) -> None:
         for e, facts, h in keyed
         if (e.product.pk, e.use.pk, h) not in found
     ]
+    if missing and may_queue is not None and not may_queue(len(missing)):
+        missing = []  # over this visitor's limit: template reasons, nothing asked of the LLM
     if missing:
         CachedReason.objects.bulk_create(missing, ignore_conflicts=True)
         for r in CachedReason.objects.filter(

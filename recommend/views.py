@@ -13,6 +13,7 @@ from recommend.querysets import FRESH_DAYS, PEER_BAND, peer_ranks, reasons_by_id
 from recommend.reasons import TEMPLATE_LABEL
 from recommend.results import recommend
 from recommend.scoring import SCORING_NOTE, UNSCORED_LABEL
+from recommend.services import client_may_queue
 
 PANEL_TEMPLATE = "recommend/_panel.html"
 PANEL_VERSION = "v1"  # the cached panel's format (catalog.panels): bump when the panel changes
@@ -32,7 +33,7 @@ def recommend_page(request: HttpRequest) -> HttpResponse:
     status = 200
     if form.is_bound:
         if form.is_valid():
-            context["result"] = recommend(form.query())
+            context["result"] = recommend(form.query(), may_queue=client_may_queue(request))
         else:
             status = 400
     return render(request, "recommend/page.html", context, status=status)

@@ -70,3 +70,24 @@ def test_the_schema_documents_the_429(client: Client) -> None:
     for path in ("/api/v1/pricing/estimate/", "/api/v1/similarity/search"):
         response = schema["paths"][path]["post"]["responses"]["429"]
         assert "Retry-After" in response["headers"]
+
+
+def test_new_llm_reasons_are_limited_per_visitor_and_the_page_still_answers(
+    client: Client, settings
+) -> None:
+    """Past the limit the recommendation page answers as usual with template reasons; no new
+    reason rows are created, so nothing more is asked of the local LLM."""
+    from recommend.models import CachedReason
+    from recommend.tests.helpers import cpu, desktop, gpu
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "llm-reasons": "2/1d"}
+    for i in range(4):
+        desktop(cpu_bench=cpu(20_000 + i, f"Intel Core i{i}-1"), gpu_bench=gpu(10_000 + i, f"RTX {i}"),
+                price=1_000_000 + i * 10_000, name=f"추천 PC {i}")  # fmt: skip
+    first = client.get("/recommend/?use=gaming")
+    assert first.status_code == 200
+    assert CachedReason.objects.count() == 0  # 4 new reasons > 2: none asked for
+    other = Client(REMOTE_ADDR="10.0.0.7")
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "llm-reasons": "10/1d"}
+    assert other.get("/api/v1/recommend/?use=gaming").status_code == 200
+    assert CachedReason.objects.count() == 4  # another visitor within the limit: asked for

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from recommend.api.serializers import RecommendationSerializer
 from recommend.forms import RecommendForm
 from recommend.results import Result, recommend
+from recommend.services import client_may_queue
 
 PARAMETERS = [
     OpenApiParameter("use", str, required=True, enum=["office", "dev", "gaming", "design", "ai"],
@@ -62,4 +63,5 @@ def recommend_view(request: Request) -> Response:
     form = RecommendForm(request.query_params)
     if not form.is_valid():
         return Response({k: [str(m) for m in v] for k, v in form.errors.items()}, status=400)
-    return Response(RecommendationSerializer(payload(recommend(form.query()))).data)
+    result = recommend(form.query(), may_queue=client_may_queue(request))
+    return Response(RecommendationSerializer(payload(result)).data)
