@@ -33,3 +33,14 @@ def picture(
     )
     product = ProductFactory(image_sha256=digest, **product_kwargs)
     return emb, product
+
+
+def shown(vector: list[float], label: str, n: int = 1, **kwargs: object) -> list[Product]:
+    """``n`` products showing one indexed picture (descriptor rows, the serving embedder)."""
+    from similarity.ml import descriptor
+
+    digest = sha(label)
+    ImageEmbedding.objects.create(
+        sha256=digest, embedder=descriptor.KEY, vector=vector, status="indexed"
+    )
+    return [ProductFactory(image_sha256=digest, **kwargs) for _ in range(n)]

@@ -13,7 +13,7 @@ from catalog.tests.factories import CategoryFactory, ManufacturerFactory, Produc
 from similarity import services
 from similarity.ml import descriptor, embedders
 from similarity.models import ImageEmbedding
-from similarity.tests.helpers import sha, unit
+from similarity.tests.helpers import sha, shown, unit
 
 pytestmark = pytest.mark.django_db
 rng = np.random.default_rng(11)
@@ -26,14 +26,6 @@ def model_dir(tmp_path: Path, settings: object) -> Path:
     cache.delete(services.QUEUED_KEY)
     yield tmp_path
     embedders.reset_cache()
-
-
-def shown(vector: list[float], label: str, n: int = 1, **kwargs: object) -> list[object]:
-    digest = sha(label)
-    ImageEmbedding.objects.create(
-        sha256=digest, embedder=descriptor.KEY, vector=vector, status="indexed"
-    )
-    return [ProductFactory(image_sha256=digest, **kwargs) for _ in range(n)]
 
 
 def catalog() -> dict[str, object]:
