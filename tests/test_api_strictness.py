@@ -87,3 +87,24 @@ def test_an_empty_bulk_price_write_is_a_400_not_nothing_inserted(admin_client: C
     schema = admin_client.get("/api/schema/", {"format": "json"}).json()
     body = schema["paths"]["/api/v1/products/{id}/prices/"]["post"]["requestBody"]
     assert body["content"]["application/json"]["schema"]["minItems"] == 1
+
+
+def test_a_price_write_holds_to_its_schema(admin_client: Client) -> None:
+    """A variant label must be text, and the price range the server enforces is in the schema
+    (both fuzzer findings once the exceptions were keyed by operation ID)."""
+    product = ProductFactory()
+    url = f"/api/v1/products/{product.pk}/prices/"
+    for row in ({"variant": 0}, {"variant": ["정품"]}, {"price": 999}, {"price": 100_000_001}):
+        response = admin_client.post(
+            url, [{"day": "2024-01-01", "price": 500_000, **row}], content_type="application/json"
+        )
+        assert response.status_code == 400, row
+        assert set(row) <= set(response.json()["0"]), (row, response.json())  # row 0's fields
+    assert "1,000원 이상" in str(
+        admin_client.post(
+            url, [{"day": "2024-01-01", "price": 999}], content_type="application/json"
+        ).json()
+    )
+    schema = admin_client.get("/api/schema/", {"format": "json"}).json()
+    item = schema["components"]["schemas"]["PriceInput"]["properties"]["price"]
+    assert (item["minimum"], item["maximum"]) == (1_000, 100_000_000)

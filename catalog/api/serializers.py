@@ -233,24 +233,27 @@ class PriceHistorySerializer(serializers.Serializer):
     variants = PriceSnapshotSerializer(many=True, required=False)
 
 
+PRICE_RANGE_MESSAGE = (
+    f"가격은 {services.MIN_PRICE:,}원 이상 {services.MAX_PRICE:,}원 이하여야 합니다."
+)
+
+
 class PriceInputSerializer(serializers.Serializer):
     """One manual price for a product; written with ``services.record_prices``."""
 
-    day = serializers.DateField()
-    price = serializers.IntegerField()
-    variant = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    day = serializers.DateField(
+        help_text="가격의 날짜: 한국 시간으로 내일까지 (그 뒤의 날짜는 400)"
+    )
+    price = serializers.IntegerField(
+        min_value=services.MIN_PRICE,
+        max_value=services.MAX_PRICE,
+        error_messages=dict.fromkeys(["min_value", "max_value"], PRICE_RANGE_MESSAGE),
+    )
+    variant = StrictCharField(max_length=40, required=False, allow_blank=True, default="")
 
     def validate_day(self, value: dt.date) -> dt.date:
         if value > timezone.localdate() + dt.timedelta(days=1):
             raise serializers.ValidationError("미래 날짜의 가격은 기록할 수 없습니다.")
-        return value
-
-    def validate_price(self, value: int) -> int:
-        problem = services.validate_price(value)
-        if problem:
-            raise serializers.ValidationError(
-                f"가격은 {services.MIN_PRICE:,}원 이상 {services.MAX_PRICE:,}원 이하여야 합니다."
-            )
         return value
 
 
