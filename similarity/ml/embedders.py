@@ -134,6 +134,13 @@ def model_report(model_dir: Path) -> ModelReport:
         embedder=embedder.key,  # type: ignore[attr-defined]
         embedder_kind=embedder.kind,  # type: ignore[attr-defined]
         segmenter=rembg.name if rembg else None,
-        missing=missing,
-        reason=reason,
+        missing=[public_text(line, model_dir) for line in missing],
+        reason=public_text(reason, model_dir),
     )
+
+
+def public_text(text: str, model_dir: Path) -> str:
+    """``text`` with the server's model folder written as ``MODEL_DIR`` (the setting's name, which
+    the README documents): these lines are shown on public pages and in the API, which must not
+    tell a visitor where the server keeps its files."""
+    return text.replace(str(model_dir), "MODEL_DIR")

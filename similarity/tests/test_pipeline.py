@@ -92,6 +92,10 @@ def test_missing_or_broken_clip_weights_mean_the_offline_descriptor(tmp_path: Pa
     (path / "config.json").write_text("{not json")
     (path / "model.safetensors").write_bytes(b"garbage")
     assert isinstance(embedders.active_embedder(tmp_path), descriptor.DescriptorEmbedder)
+    # what pages and the API show names the setting, never the server's folder
+    report = embedders.model_report(tmp_path)
+    shown = " ".join([*report.missing, report.reason])
+    assert str(tmp_path) not in shown and "MODEL_DIR/" in shown
 
 
 @pytest.mark.parametrize("precision", ["bf16", "int8", "auto"])
