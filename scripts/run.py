@@ -428,6 +428,8 @@ def _start_and_wait(sup: Supervisor, args: argparse.Namespace) -> int:
         # embedder; queued first, as the ml worker runs one task at a time)
         manage("index_images", "--queue")
         manage("train_pricing", "--queue-if-missing")  # the demo gets fair prices in the background
+        # the verdicts' track record comes from a backtest on the catalog's own history
+        manage("backtest_trends", "--queue-if-missing")
         # the offline embedder learns from the demo's pictures (about 2 min on 2 cores), then
         # the catalog is re-indexed with it; search answers from the descriptor meanwhile
         manage("train_image_embedder", "--queue-if-missing")

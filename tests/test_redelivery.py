@@ -148,6 +148,7 @@ REDELIVERY_TESTS = {
     "similarity.tasks.train_image_embedder": "similarity/tests/test_trained_embedder.py",
     "recommend.tasks.write_reason": "recommend/tests/test_llm_reasons.py",
     "trends.tasks.refresh_trends": "tests/test_redelivery.py",
+    "trends.tasks.backtest_catalog": "trends/tests/test_catalog_backtest.py",
 }
 
 

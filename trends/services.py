@@ -21,7 +21,9 @@ transaction-level advisory lock, so two refreshes never interleave. The numbers 
 ``trends.market.market_rows`` (the direct computation over the catalog's daily lowest prices).
 
 ``record_backtest`` stores a backtest run; the newest one is cached for the product pages
-(``cached_latest_backtest``) and forgotten when a new one is stored.
+(``cached_latest_backtest``) and forgotten when a new one is stored. ``backtest_catalog`` runs
+and stores one on the catalog's own history (the weekly task, and the first start of
+``make run``), so that every verdict on the site has a track record from this catalog.
 """
 
 from __future__ import annotations
@@ -220,3 +222,26 @@ def forget_latest_backtest() -> None:
         cache.delete(LATEST_BACKTEST_KEY)
     except Exception:
         logger.warning("trends: could not drop the cached latest backtest", exc_info=True)
+
+
+def backtest_catalog(*, step: int = 7) -> BacktestRun | None:
+    """Backtest the live forecaster (KNN) on the catalog's whole price history, every PC kind,
+    and store it; None when there is no history. A run over the same window and step as the
+    latest stored catalog run is not repeated (a redelivered or doubled task stores nothing new)
+    and that run is returned."""
+    from trends import adapters
+    from trends.ml.backtest import run_backtest
+
+    panel, static = adapters.panel_from_db()
+    if not panel.keys:
+        return None
+    latest = BacktestRun.objects.latest_run()
+    if (
+        latest is not None
+        and latest.source == "db"
+        and (latest.date_from, latest.date_to, latest.step_days) == (panel.start, panel.end, step)
+        and not latest.kinds
+    ):
+        return latest
+    result = run_backtest(panel, static, panel.start, panel.end, step=step, model="knn")
+    return record_backtest(result, source="db")

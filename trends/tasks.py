@@ -36,6 +36,20 @@ def refresh_trends() -> dict:
     }
 
 
+@shared_task(acks_late=True)
+def backtest_catalog() -> dict:
+    """The weekly backtest of the forecaster on the catalog's history (its track record per
+    verdict is what the product pages show next to each verdict). Safe to run twice: the same
+    window is not stored again (``trends.services.backtest_catalog``)."""
+    from trends.services import backtest_catalog as run
+
+    stored = run()
+    if stored is None:
+        return {"stored": None}
+    logger.info("trends backtest stored: %s", stored.last_line)
+    return {"stored": stored.pk, "last_line": stored.last_line}
+
+
 def schedule_refresh(**_: object) -> bool:
     """Enqueue one ``refresh_trends`` per debounce window (``prices_recorded`` receiver; the
     signal is already sent on commit). Returns whether a task was enqueued."""

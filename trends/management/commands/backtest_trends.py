@@ -56,8 +56,16 @@ class Command(BaseCommand):
             help="knn: 예측기 (기본), gbm: 도전자 (gradient boosting, walk-forward 재학습)",
         )
         parser.add_argument("--no-save", action="store_true", help="결과를 DB에 저장하지 않음")
+        parser.add_argument(
+            "--queue-if-missing",
+            action="store_true",
+            help="저장된 백테스트가 하나도 없을 때만 카탈로그 전체 백테스트를 작업 큐에 넣고 바로 끝냄",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["queue_if_missing"]:
+            self._queue_if_missing()
+            return
         step = int(options["step"])
         if step < 1:
             raise CommandError("--step은 1 이상이어야 합니다")
@@ -96,6 +104,16 @@ class Command(BaseCommand):
             services.record_backtest(result, source=source, kinds=kinds)
         for line in result.report_lines():
             self.stdout.write(line)
+
+    def _queue_if_missing(self) -> None:
+        from trends.models import BacktestRun
+        from trends.tasks import backtest_catalog
+
+        if BacktestRun.objects.exists():
+            self.stdout.write("저장된 백테스트가 있어 새로 넣지 않습니다")
+            return
+        backtest_catalog.delay()
+        self.stdout.write("카탈로그 백테스트를 작업 큐에 넣었습니다 (판정 옆 과거 기록에 쓰입니다)")
 
     def _matcher(self, passmark_dir: object) -> object | None:
         if passmark_dir:
