@@ -277,39 +277,51 @@ def _fresh(kind: str, since: dt.date):
 def _cpu_line(product: Product, since: dt.date) -> PartLine:
     model = product.cpu_model
     candidates = list(_fresh(CategoryKind.CPU, since).filter(cpu_model=model))
-    if candidates:
-        retail, bulk = _cpu_offers(candidates)
-        if retail:
-            won, item, variant = min(retail, key=lambda o: (o[0], o[1].pk))
-            note = f"{variant or '정품'} 기준"
-            if bulk and min(o[0] for o in bulk) < won:
-                note += f" (더 싼 벌크 {min(o[0] for o in bulk):,}원은 쿨러·보증 차이로 쓰지 않음)"
-            return _catalog_line("cpu", "CPU", model, item, won, note)
-        won, item, variant = min(bulk, key=lambda o: (o[0], o[1].pk))
-        return _catalog_line("cpu", "CPU", model, item, won, "정품 가격이 없어 벌크 가격")
-    return _fallback("cpu", "CPU", model, TYPICAL_CPU.get(model))
+    if not candidates:
+        return _fallback("cpu", "CPU", model, TYPICAL_CPU.get(model))
+    offers = _cpu_offers(candidates)
+    tier = min(offers)
+    won, _pk, item, variant = min(offers[tier])
+    note = f"{variant or '정품'} 기준" if tier == RETAIL else f"정품 가격이 없어 {variant} 가격"
+    cheaper = [o for t, rows in offers.items() if t != tier for o in rows if o[0] < won]
+    if tier == RETAIL and cheaper:
+        best = min(cheaper)
+        note += f" (더 싼 {best[3]} {best[0]:,}원은 쿨러·보증 차이로 쓰지 않음)"
+    return _catalog_line("cpu", "CPU", model, item, won, note)
 
 
-def _cpu_offers(candidates: list[Product]) -> tuple[list, list]:
-    """(retail, bulk) offers [(won, product, variant)] of the candidates' latest day."""
+RETAIL, OTHER_BOX, BULK = 0, 1, 2
+
+
+def _offer_tier(variant: str, name: str) -> int:
+    """정품 (or a product with no variants) first, then other boxed offers (병행수입, 해외구매),
+    then bulk (벌크, 트레이: no cooler, shorter warranty)."""
+    if _BULK.search(variant) or (not variant and _BULK.search(name)):
+        return BULK
+    if not variant or "정품" in variant:
+        return RETAIL
+    return OTHER_BOX
+
+
+def _cpu_offers(candidates: list[Product]) -> dict[int, list]:
+    """{tier: [(won, pk, product, variant)]} of the candidates' offers on their latest day."""
     by_id = {p.pk: p for p in candidates}
     rows = PriceSnapshot.objects.filter(
         product_id__in=list(by_id), day__gte=min(p.current_price_day for p in candidates)
     ).values_list("product_id", "day", "variant", "price")
-    retail, bulk = [], []
+    offers: dict[int, list] = {}
     seen = set()
     for pid, day, variant, price in rows:
         item = by_id[pid]
         if day != item.current_price_day:
             continue
         seen.add(pid)
-        is_bulk = bool(_BULK.search(variant)) or (not variant and bool(_BULK.search(item.name)))
-        (bulk if is_bulk else retail).append((price, item, variant))
-    for pid, item in by_id.items():  # a price with no snapshot row (should not happen)
+        offers.setdefault(_offer_tier(variant, item.name), []).append((price, pid, item, variant))
+    for pid, item in by_id.items():  # a current price without its rows (not written so)
         if pid not in seen:
-            target = bulk if _BULK.search(item.name) else retail
-            target.append((item.current_price, item, ""))
-    return retail, bulk
+            tier = _offer_tier("", item.name)
+            offers.setdefault(tier, []).append((item.current_price, pid, item, ""))
+    return offers
 
 
 def chipset(gpu_model: str) -> str:
