@@ -145,6 +145,10 @@ class PartsSum:
         return [line for line in self.lines if line.source == "missing"]
 
     @property
+    def missing_count(self) -> int:
+        return len(self.missing)
+
+    @property
     def complete(self) -> bool:
         return not self.missing
 
@@ -178,6 +182,7 @@ class PartsSum:
             "premium_won": self.premium_won,
             "premium_pct": self.premium_pct,
             "complete": self.complete,
+            "missing_count": len(self.missing),
             "notes": list(self.notes),
             "typical_as_of": self.typical_as_of,
             "typical_source": self.typical_source,

@@ -299,6 +299,7 @@ class AnalysisPartsSumSerializer(AnalysisBlockSerializer):
     premium_won = serializers.IntegerField(required=False, allow_null=True)
     premium_pct = serializers.FloatField(required=False, allow_null=True)
     complete = serializers.BooleanField(required=False)
+    missing_count = serializers.IntegerField(required=False)
     notes = serializers.ListField(child=serializers.CharField(), required=False)
     typical_as_of = serializers.DateField(required=False)
     typical_source = serializers.CharField(required=False)

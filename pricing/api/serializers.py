@@ -137,6 +137,7 @@ class PartsSumSerializer(serializers.Serializer):
     )
     premium_pct = serializers.FloatField(allow_null=True, help_text="프리미엄 / 부품가 합 (%)")
     complete = serializers.BooleanField(help_text="모든 부품에 가격이 있는지")
+    missing_count = serializers.IntegerField(help_text="가격 없음으로 합계에서 뺀 부품 수")
     notes = serializers.ListField(child=serializers.CharField())
     typical_as_of = serializers.DateField(help_text="일반 시세(고정값) 표의 기준일")
     typical_source = serializers.CharField()

@@ -127,9 +127,9 @@ def test_a_card_of_the_same_chipset_with_other_vram_is_used_and_said_so() -> Non
     assert "같은 VRAM 카드가 없어" in gpu.note and "8GB" in gpu.note
 
 
-def test_parts_without_any_price_are_excluded_and_stated() -> None:
+def test_parts_without_any_price_are_excluded_and_stated(client) -> None:
     bench = CpuBenchmarkFactory(name="Intel Core i7-1360P", tdp=28, socket="FCBGA1744")
-    result = parts_sum(desktop(
+    result = parts_sum(aio := desktop(
         cpu_model="Intel Core i7-1360P", cpu_benchmark=bench, gpu_model="Intel Iris Xe G7 96EU",
         gpu_benchmark=None, vram_gb=None, form_factor="일체형",
     ))  # fmt: skip
@@ -143,6 +143,8 @@ def test_parts_without_any_price_are_excluded_and_stated() -> None:
     assert line(result, "screen").won == ps.AIO_SCREEN and "case" not in {
         x.part for x in result.lines
     }
+    html = client.get(aio.get_absolute_url()).content.decode()
+    assert "가격 없음" in html and "최대 <strong" in html and "가격 없는 부품 2개 제외" in html
 
 
 def test_it_applies_to_desktops_only() -> None:
