@@ -98,7 +98,7 @@ def cpu_part(seed: int, c: Cpu) -> PartSpec:
         base_price=round(c.price * math.exp(rng.gauss(0.03, 0.03)), -2),
         family=f"cpu:{c.family}",
         variants=variants,
-        price_style=rng.randrange(4),
+        price_style=0,  # to the 100 won: parts shops do not price to x9,900 like PC shops
         stream=stream,
     )
 
@@ -130,7 +130,7 @@ def gpu_parts(seed: int, g: Gpu) -> list[PartSpec]:
                 base_price=round(g.price * factor * math.exp(card_rng.gauss(0.02, 0.03)), -2),
                 family=f"gpu:{g.family}",
                 variants=(),
-                price_style=card_rng.randrange(4),
+                price_style=0,
                 stream=f"{stream}:{k}",
             )
         )
