@@ -193,3 +193,19 @@ def test_the_schema_documents_the_operation_and_its_statuses(client) -> None:
     assert {"200", "404", "422"} <= set(op["responses"])
     line_schema = schema["components"]["schemas"]["PartLine"]
     assert {"won", "source", "product_url", "note"} <= set(line_schema["properties"])
+
+
+def test_the_report_command_counts_the_catalog_lines_and_the_premium() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    cpu_product("인텔 코어i5-12세대 12400F", "Intel Core i5-12400F", 정품=171_000)
+    pc = desktop()
+    out = StringIO()
+    call_command("parts_sum_report", stdout=out)
+    last = out.getvalue().strip().splitlines()[-1]
+    assert last == (
+        f"parts_sum desktops=1 cpu_catalog=1 gpu_catalog=0 complete=1 "
+        f"premium_median_pct={parts_sum(pc).premium_pct:.1f}"
+    )
