@@ -407,7 +407,7 @@ def _spec_text(product: Product) -> str:
 
 def _ddr(product: Product, platform: str) -> tuple[str, bool]:
     """(DDR generation, stated by the spec)."""
-    m = re.search(r"DDR([45])", _spec_text(product), re.I)
+    m = re.search(r"(?<!G)DDR([45])", _spec_text(product), re.I)  # not a card's GDDR5
     if m:
         return f"DDR{m[1]}", True
     return ("DDR5" if platform in ("AM5", "LGA1851") else "DDR4"), False
@@ -462,17 +462,21 @@ def _overclock(model: str) -> bool:
 
 
 def _board_tier(model: str, platform: str) -> str:
+    """The chipset tier a shop would pair with the CPU: the entry one for an i3 or a Ryzen 3/5
+    without X, the top one for an unlocked Intel (K) or a Ryzen 9 on AM5, else the B series."""
     tiers = list(BOARD[platform])
+    middle = next((t for t in tiers if t.startswith("B")), tiers[0])
     if platform.startswith("LGA"):
         if _overclock(model):
             return tiers[-1]
-        return tiers[0] if re.search(r"Core i3-", model) else tiers[min(1, len(tiers) - 1)]
-    # AMD: the entry chipset for a Ryzen 5 without X, B for the rest, X870 for a Ryzen 9 on AM5
+        return (
+            tiers[0] if re.search(r"Core i3-", model) and not tiers[0].startswith("B") else middle
+        )
     if platform == "AM5" and re.search(r"Ryzen 9 ", model):
-        return "X870"
+        return tiers[-1]
     if re.search(r"Ryzen [35] \d{4}G?$", model):
         return tiers[0]
-    return tiers[1]
+    return middle
 
 
 def _board_line(product: Product, platform: str) -> PartLine:

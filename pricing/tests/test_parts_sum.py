@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from catalog import services
 from catalog.danawa import categories as codes
+from catalog.models import CpuBenchmark, GpuBenchmark
 from catalog.services import PriceRow, record_prices
 from catalog.tests.factories import CpuBenchmarkFactory, GpuBenchmarkFactory, ProductFactory
 from pricing import parts_sum as ps
@@ -39,8 +40,12 @@ def card(name: str, model: str, vram: int, amount: int, days_ago: int = 0):
 
 
 def desktop(**fields):
-    cpu_bench = CpuBenchmarkFactory(name="Intel Core i5-12400F", tdp=65, socket="FCLGA1700")
-    gpu_bench = GpuBenchmarkFactory(name="GeForce RTX 3060", tdp=170)
+    cpu_bench = CpuBenchmark.objects.filter(name="Intel Core i5-12400F").first()
+    cpu_bench = cpu_bench or CpuBenchmarkFactory(
+        name="Intel Core i5-12400F", tdp=65, socket="FCLGA1700"
+    )
+    gpu_bench = GpuBenchmark.objects.filter(name="GeForce RTX 3060").first()
+    gpu_bench = gpu_bench or GpuBenchmarkFactory(name="GeForce RTX 3060", tdp=170)
     values = dict(
         name="한성컴퓨터 TFG IX12400FR3060",
         category=services.get_category(codes.BRAND_PC),
@@ -209,3 +214,22 @@ def test_the_report_command_counts_the_catalog_lines_and_the_premium() -> None:
         f"parts_sum desktops=1 cpu_catalog=1 gpu_catalog=0 complete=1 "
         f"premium_median_pct={parts_sum(pc).premium_pct:.1f}"
     )
+
+
+@pytest.mark.parametrize(
+    ("model", "platform", "tier"),
+    [("Intel Core i3-12100", "LGA1700", "H610"), ("Intel Core i5-12400F", "LGA1700", "B760"),
+     ("Intel Core i7-14700K", "LGA1700", "Z790"), ("Intel Core Ultra 5 225F", "LGA1851", "B860"),
+     ("Intel Core Ultra 7 265KF", "LGA1851", "Z890"), ("AMD Ryzen 5 5600", "AM4", "A520"),
+     ("AMD Ryzen 7 5700X", "AM4", "B550"), ("AMD Ryzen 5 7600", "AM5", "A620"),
+     ("AMD Ryzen 7 9800X3D", "AM5", "B650"), ("AMD Ryzen 9 7950X", "AM5", "X870")],
+)  # fmt: skip
+def test_the_motherboard_tier_follows_the_cpu(model: str, platform: str, tier: str) -> None:
+    assert ps._board_tier(model, platform) == tier
+
+
+def test_a_ddr_generation_stated_in_the_spec_wins_but_a_cards_gddr_is_not_ram() -> None:
+    ddr5 = parts_sum(desktop(spec_summary="인텔 코어i5-12세대 12400F / RTX 3060 / DDR5 16GB"))
+    assert line(ddr5, "ram").spec == "DDR5 16GB" and "가정" not in line(ddr5, "ram").note
+    gddr = parts_sum(desktop(spec_summary="인텔 코어i5-12세대 12400F / GTX 1050 GDDR5 2GB / 16GB"))
+    assert line(gddr, "ram").spec == "DDR4 16GB" and "DDR4로 가정" in line(gddr, "ram").note
