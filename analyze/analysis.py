@@ -27,7 +27,7 @@ from core.caching import cached
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 CACHE_SECONDS = 10 * 60
 CHEAPER_LIMIT = 5
 LOOKALIKES_K = 6
@@ -439,6 +439,23 @@ def offers_block(product: Product) -> dict[str, object]:
     }
 
 
+def _parts_sum_block(product: Product) -> dict[str, object]:
+    """조립하면 얼마?: pricing's parts-sum (the product page's panel and its API read the same
+    ``pricing.parts_sum.parts_sum``), dates as ISO strings."""
+    from pricing.parts_sum import NotApplicable, parts_sum
+
+    try:
+        result = parts_sum(product)
+    except NotApplicable as exc:
+        return {"status": "not_applicable", "message": str(exc)}
+    data = result.as_dict()
+    data["lines"] = [{**line, "price_day": _iso(line["price_day"])} for line in data["lines"]]
+    data["listed_day"] = _iso(result.listed_day)
+    data["typical_as_of"] = _iso(result.typical_as_of)
+    data.pop("product_id")
+    return {"status": "ok", "message": "", **data}
+
+
 # --------------------------------------------------------------------------- the analysis
 
 
@@ -464,6 +481,7 @@ def _compute(product: Product) -> AnalysisParts:
         "verdict": _verdict_block(trend),
         "history": _history_block(trend, history.all_points or history.points),
         "fair_price": _fair_price_block(product),
+        "parts_sum": _parts_sum_block(product),
         "cheaper": cheaper,
         "lookalikes": _lookalikes_block(product),
         "use_cases": fit,
@@ -499,7 +517,7 @@ def analysis_parts(product: Product, *, refresh: bool = False) -> AnalysisParts:
 
 def build_analysis(product: Product) -> dict[str, object]:
     """The whole analysis of ``product`` as JSON-able data (the API's body): ``product``,
-    ``verdict``, ``history``, ``fair_price``, ``cheaper``, ``offers``, ``lookalikes``,
+    ``verdict``, ``history``, ``fair_price``, ``parts_sum``, ``cheaper``, ``offers``, ``lookalikes``,
     ``use_cases``, ``market``. Each block has a ``status`` ("ok" when it has something to show)
     and a Korean ``message`` saying why when it has not."""
     parts = analysis_parts(product)

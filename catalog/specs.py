@@ -79,7 +79,8 @@ _KOREAN_WORDS: list[tuple[str, str]] = [
     (r"엔비디아", " NVIDIA "),
 ]
 _KOREAN_RE = [(re.compile(p), r) for p, r in _KOREAN_WORDS]
-_GENERATION_RE = re.compile(r"\d{1,2}\s*세대")
+# "12세대", and Danawa's Core Ultra "시리즈2" (인텔 코어 울트라7 시리즈2 265KF)
+_GENERATION_RE = re.compile(r"\d{1,2}\s*세대|시리즈\s*\d(?!\d)")
 
 
 def _prepare(text: str) -> str:

@@ -13,11 +13,16 @@ class PricingConfig(AppConfig):
         from catalog.signals import prices_recorded, products_changed
         from pricing import receivers
         from pricing.ml import backbone
-        from pricing.views import pricing_panel
+        from pricing.views import parts_sum_panel, pricing_panel
 
         products_changed.connect(receivers.on_products_changed, dispatch_uid="pricing-products")
         prices_recorded.connect(receivers.on_prices_recorded, dispatch_uid="pricing-prices")
         register_product_panel("pricing", pricing_panel, order=10)
+        # catalog prices only (component products' and the desktop's own): cached under the
+        # catalog's data version, which every price write bumps
+        register_product_panel(
+            "parts_sum", parts_sum_panel, order=15, cache_version=lambda product: "parts-sum-1"
+        )
         # the ml package takes its model folder from here (it imports no Django)
         backbone.configure(settings.MODEL_DIR)
         setting_changed.connect(_model_dir_changed, dispatch_uid="pricing-model-dir")

@@ -156,3 +156,19 @@ def train(request: HttpRequest) -> HttpResponse:
             request, f"모델 학습 #{run.pk}을(를) 요청했습니다. 진행 상황은 이 페이지에 표시됩니다."
         )
     return redirect("pricing:model_card")
+
+
+def parts_sum_panel(request: HttpRequest, product: object) -> tuple[str, dict] | None:
+    """The "조립하면 얼마?" product-page panel (registered in PricingConfig.ready): hidden for
+    products it does not apply to (not a desktop, Apple)."""
+    from pricing.parts_sum import FRESH_DAYS, NotApplicable, parts_sum
+
+    try:
+        result = parts_sum(product)
+    except NotApplicable:
+        return None
+    return "pricing/parts_sum_panel.html", {
+        "product": product,
+        "result": result,
+        "fresh_days": FRESH_DAYS,
+    }

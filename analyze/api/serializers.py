@@ -7,6 +7,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from analyze.door import MAX_INPUT_CHARS
+from pricing.api.serializers import PartLineSerializer
 
 
 class DoorInputSerializer(serializers.Serializer):
@@ -286,6 +287,24 @@ class AnalysisMarketSerializer(AnalysisBlockSerializer):
     scope = serializers.CharField(required=False)
 
 
+class AnalysisPartsSumSerializer(AnalysisBlockSerializer):
+    """조립하면 얼마? (``pricing.parts_sum``; the same figures as
+    ``GET /api/v1/pricing/products/{id}/parts-sum/``); status "not_applicable" for products
+    other than desktops whose parts are sold separately."""
+
+    lines = PartLineSerializer(many=True, required=False)
+    total = serializers.IntegerField(required=False)
+    listed_price = serializers.IntegerField(required=False, allow_null=True)
+    listed_day = serializers.DateField(required=False, allow_null=True)
+    premium_won = serializers.IntegerField(required=False, allow_null=True)
+    premium_pct = serializers.FloatField(required=False, allow_null=True)
+    complete = serializers.BooleanField(required=False)
+    missing_count = serializers.IntegerField(required=False)
+    notes = serializers.ListField(child=serializers.CharField(), required=False)
+    typical_as_of = serializers.DateField(required=False)
+    typical_source = serializers.CharField(required=False)
+
+
 class AnalysisSerializer(serializers.Serializer):
     """한 상품의 분석: 판정, 가격 흐름, 적정가, 더 싼 같은 성능, 판매처, 비슷한 상품과 용도, 시장 비교."""
 
@@ -293,6 +312,7 @@ class AnalysisSerializer(serializers.Serializer):
     verdict = AnalysisVerdictSerializer()
     history = AnalysisHistorySerializer()
     fair_price = AnalysisFairPriceSerializer()
+    parts_sum = AnalysisPartsSumSerializer()
     cheaper = AnalysisCheaperSerializer()
     offers = AnalysisOffersSerializer()
     lookalikes = AnalysisLookalikesSerializer()

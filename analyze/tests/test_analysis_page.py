@@ -332,8 +332,8 @@ def test_the_api_answers_anyone_with_the_same_analysis_as_json(client: Client) -
     body = response.json()
     expected = json.loads(json.dumps(build_analysis(product)))
     assert set(body) == set(expected) == {
-        "product", "verdict", "history", "fair_price", "cheaper", "offers", "lookalikes",
-        "use_cases", "market",
+        "product", "verdict", "history", "fair_price", "parts_sum", "cheaper", "offers",
+        "lookalikes", "use_cases", "market",
     }  # fmt: skip
     for block in expected:
         assert body[block] == expected[block], block
@@ -346,7 +346,7 @@ def test_the_api_is_in_the_openapi_schema(client: Client) -> None:
     assert set(operation["responses"]) >= {"200", "404"}
     ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     component = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
-    assert {"verdict", "history", "fair_price", "cheaper", "offers", "market"} <= set(
+    assert {"verdict", "history", "fair_price", "parts_sum", "cheaper", "offers", "market"} <= set(
         component["properties"]
     )
     root = client.get("/api/v1/", HTTP_ACCEPT="application/json").json()

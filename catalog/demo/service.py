@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from catalog import services
+from catalog.danawa import categories as danawa_categories
 from catalog.demo import images
 from catalog.demo.components import CPUS, GPUS
 from catalog.demo.generator import (
@@ -35,12 +36,14 @@ from catalog.demo.generator import (
     product_rng,
 )
 from catalog.demo.others import OTHER_CATEGORIES, OtherSpec, other_spec
+from catalog.demo.parts import PartSpec, component_specs
 from catalog.demo.prices import (
     MarketPath,
     build_market,
     daily_series,
     desktop_parts,
     lifecycle,
+    round_price,
 )
 from catalog.models import (
     CategoryKind,
@@ -71,6 +74,7 @@ class SeedReport:
     desktops: int = 0
     all_in_ones: int = 0
     others: dict[str, int] = field(default_factory=dict)
+    components: dict[str, int] = field(default_factory=dict)
     products_created: int = 0
     products_updated: int = 0
     deleted: int = 0
@@ -87,7 +91,12 @@ class SeedReport:
 
     @property
     def products(self) -> int:
-        return self.desktops + self.all_in_ones + sum(self.others.values())
+        return (
+            self.desktops
+            + self.all_in_ones
+            + sum(self.others.values())
+            + sum(self.components.values())
+        )
 
     def as_dict(self) -> dict:
         data = {k: v for k, v in self.__dict__.items()}
@@ -186,6 +195,34 @@ def _desktop_product(
     return product
 
 
+def _part_product(spec: PartSpec, category, manufacturer, cpu_ids, gpu_ids) -> Product:
+    """A boxed CPU or a graphics card: its model fields are the demo's truth (as for the
+    desktops), the same ones the spec parser reads from its name."""
+    product = Product(
+        pcode=spec.pcode,
+        name=spec.name,
+        category=category,
+        manufacturer=manufacturer,
+        url="",
+        spec_summary=spec.spec_summary,
+        specs_raw={"요약": spec.spec_summary},
+        is_demo=True,
+        is_active=True,
+        benchmark_match_locked=True,
+    )
+    if spec.cpu is not None:
+        product.cpu_model = spec.cpu.name
+        product.cpu_benchmark_id = cpu_ids.get(spec.cpu.name)
+        product.cpu_match_confidence = 1.0 if product.cpu_benchmark_id else None
+    if spec.gpu is not None:
+        product.gpu_model = spec.gpu.name
+        product.vram_gb = spec.gpu.vram_gb or None
+        product.gpu_benchmark_id = gpu_ids.get(spec.gpu.name)
+        product.gpu_match_confidence = 1.0 if product.gpu_benchmark_id else None
+    services.apply_gpu_integrated(product)
+    return product
+
+
 def _other_product(spec: OtherSpec, name: str, category, manufacturer, image) -> Product:
     return Product(
         pcode=spec.pcode,
@@ -257,6 +294,11 @@ def _run(report, job, products, n_aio, days, seed, per_other, reset, say) -> Non
     others = {k: [other_spec(k, seed, i) for i in range(per_other)] for k in OTHER_CATEGORIES}
     all_desktops = desktops + aios
     all_others = [s for specs in others.values() for s in specs]
+    # boxed CPUs and graphics cards for the parts the seeded desktops use
+    components = component_specs(seed, [s.cpu for s in all_desktops], [s.gpu for s in all_desktops])
+    report.components = {
+        kind: sum(p.kind == kind for p in components) for kind in ("cpu", "gpu") if components
+    }
     names = _dedupe_names(all_desktops + all_others)
     report.desktops, report.all_in_ones = len(desktops), len(aios)
     report.others = {k: len(v) for k, v in others.items()}
@@ -267,7 +309,15 @@ def _run(report, job, products, n_aio, days, seed, per_other, reset, say) -> Non
     }
     for kind, (code, name) in OTHER_CATEGORIES.items():
         categories[kind] = services.get_category(code, name, kind=CategoryKind.OTHER)
-    brands = {s.line.brand for s in all_desktops} | {s.brand for s in all_others}
+    part_categories = {
+        "cpu": services.get_category(danawa_categories.CPU),
+        "gpu": services.get_category(danawa_categories.GPU),
+    }
+    brands = (
+        {s.line.brand for s in all_desktops}
+        | {s.brand for s in all_others}
+        | {p.brand for p in components}
+    )
     manufacturers = {b: services.get_manufacturer(b) for b in sorted(brands)}
 
     # images: each distinct chassis once, each non-PC product its own
@@ -297,6 +347,9 @@ def _run(report, job, products, n_aio, days, seed, per_other, reset, say) -> Non
         _other_product(s, names[s.pcode], categories[s.kind], manufacturers[s.brand],
                        drawn[s.pcode])
         for s in all_others
+    ] + [
+        _part_product(p, part_categories[p.kind], manufacturers[p.brand], cpu_ids, gpu_ids)
+        for p in components
     ]  # fmt: skip
     written = services.upsert_products_bulk(
         objs,
@@ -349,8 +402,32 @@ def _run(report, job, products, n_aio, days, seed, per_other, reset, say) -> Non
         done += 1
         if len(buffer) >= PRICE_BATCH:
             flush()
+    for part in components:
+        buffer.extend(_part_rows(part, ids[part.pcode], market, days, day_list, seed))
     flush()
     report.prices = price_total.as_dict()
+
+
+def _part_rows(part: PartSpec, pid: int, market: MarketPath, days: int, day_list, seed: int):
+    """A component's daily rows: its retail (정품) price following its family's market, and its
+    other variants (벌크, 멀티팩) at their ratio; from the component's own random stream."""
+    rng = product_rng(seed, f"price:{part.stream}", 0)
+
+    def value(t: int) -> float:
+        return part.base_price * market.overall[t] * market.factor(part.family, t)
+
+    series = daily_series(value, days, part.price_style, lifecycle(days, rng), rng)
+    retail = "정품" if part.variants else ""
+    rows = []
+    for t, price in series:
+        rows.append(services.PriceRow(pid, day_list[t], price, retail))
+        for label, ratio in part.variants:
+            rows.append(
+                services.PriceRow(
+                    pid, day_list[t], round_price(price * ratio, part.price_style), label
+                )
+            )
+    return rows
 
 
 def _other_value(spec: OtherSpec, market: MarketPath) -> Callable[[int], float]:

@@ -56,7 +56,9 @@ def test_a_small_seed_creates_the_expected_products(seeded: str) -> None:
     assert brand_pcs().count() == DESKTOPS
     assert Category.objects.get(code="112756").kind == "desktop"
     assert Product.objects.filter(category__code="112766").count() == 2  # one per 30, at least 1
-    assert Product.objects.count() == DESKTOPS + 2 + 3 * OTHERS
+    components = Product.objects.filter(category__kind__in=("cpu", "gpu")).count()
+    assert components > 0
+    assert Product.objects.count() == DESKTOPS + 2 + 3 * OTHERS + components
     assert not Product.objects.filter(is_demo=False).exists()
     assert all(p.startswith("demo-") for p in Product.objects.values_list("pcode", flat=True))
     pc = brand_pcs().select_related("manufacturer").first()
@@ -65,7 +67,11 @@ def test_a_small_seed_creates_the_expected_products(seeded: str) -> None:
     assert "데모 데이터 완료" in seeded
     job = Job.objects.get(kind=JobKind.SEED_DEMO)
     assert job.status == JobStatus.DONE and job.percent == 100
-    assert job.stats["products"] == DESKTOPS + 2 + 3 * OTHERS
+    assert job.stats["products"] == DESKTOPS + 2 + 3 * OTHERS + components
+    assert job.stats["components"] == {
+        "cpu": Product.objects.filter(category__kind="cpu").count(),
+        "gpu": Product.objects.filter(category__kind="gpu").count(),
+    }
 
 
 def test_every_desktop_has_a_price_history_covering_the_window(seeded: str) -> None:
@@ -150,7 +156,11 @@ def test_reset_replaces_demo_rows_and_keeps_real_ones(seeded: str) -> None:
                  stdout=out)  # fmt: skip
     assert brand_pcs().filter(is_demo=True).count() == 5
     assert Product.objects.filter(pk=real.pk).exists()
-    assert PriceSnapshot.objects.filter(product__is_demo=True).count() <= (5 + 1 + 3) * 3
+    parts = Product.objects.filter(is_demo=True, category__kind__in=("cpu", "gpu")).count()
+    # a CPU has at most two variants a day
+    assert (
+        PriceSnapshot.objects.filter(product__is_demo=True).count() <= (5 + 1 + 3 + 2 * parts) * 3
+    )
 
 
 def test_an_imported_benchmark_row_is_kept_and_linked(db) -> None:
@@ -256,3 +266,69 @@ def test_demo_benchmark_rows_are_normalised_as_the_passmark_importer_stores_them
     }
     assert len(demo["cpu"]) == len(CPUS) and len(demo["gpu"]) == len(GPUS)
     assert demo == imported
+
+
+def test_the_desktops_parts_are_sold_as_component_products_named_as_danawa_lists_them(
+    seeded: str,
+) -> None:
+    from catalog.demo.parts import sold_separately
+    from catalog.specs import parse_specs
+
+    cpus = Product.objects.filter(category__code="112747").select_related("category")
+    cards = Product.objects.filter(category__code="112753").select_related("manufacturer")
+    assert cpus.exists() and cards.exists()
+    for p in [*cpus, *cards]:
+        parsed = parse_specs(p.name, kind=p.category.kind if p in cpus else "gpu")
+        if p.category.kind == "cpu":
+            assert parsed.cpu_model == p.cpu_model, p.name
+            assert p.cpu_benchmark.name == p.cpu_model
+        else:
+            assert (parsed.gpu_model, parsed.vram_gb) == (p.gpu_model, p.vram_gb), p.name
+        assert p.current_price and p.is_demo and not p.gpu_integrated
+    desktops = Product.objects.filter(category__kind="desktop", cpu_model__startswith="Intel")
+    cpu_models = set(cpus.values_list("cpu_model", flat=True))
+    for pc in desktops:
+        if sold_separately(cpu(pc.cpu_model)):
+            assert pc.cpu_model in cpu_models
+    by_chip = defaultdict(set)
+    for card in cards:
+        by_chip[card.gpu_model].add(card.manufacturer.name)
+    discrete = set(
+        Product.objects.filter(category__kind="desktop", gpu_integrated=False)
+        .exclude(gpu_model="")
+        .values_list("gpu_model", flat=True)
+    )
+    assert discrete <= set(by_chip)
+    assert all(len(brands) >= 2 for brands in by_chip.values())
+    assert max(len(brands) for brands in by_chip.values()) >= 3
+    # retail and bulk variants of a CPU on one day
+    variants = set(PriceSnapshot.objects.filter(product__in=cpus).values_list("variant", flat=True))
+    assert "정품" in variants and ({"벌크", "멀티팩(정품)"} & variants)
+
+
+def test_component_products_leave_the_desktops_and_their_prices_unchanged(db) -> None:
+    """The components draw from their own streams: the desktops' rows are those of a seed
+    without them."""
+    from catalog.demo import service
+
+    call_command("seed_demo", "--products", "20", "--days", "5", "--others", "1", stdout=StringIO())
+    with_parts = dict(
+        PriceSnapshot.objects.filter(product__category__kind="desktop").values_list(
+            "product__pcode", "price"
+        )
+    )
+    Product.objects.all().delete()
+    original = service.component_specs
+    service.component_specs = lambda seed, cpus, gpus: []
+    try:
+        call_command("seed_demo", "--products", "20", "--days", "5", "--others", "1",
+                     stdout=StringIO())  # fmt: skip
+    finally:
+        service.component_specs = original
+    assert not Product.objects.filter(category__kind__in=("cpu", "gpu")).exists()
+    without = dict(
+        PriceSnapshot.objects.filter(product__category__kind="desktop").values_list(
+            "product__pcode", "price"
+        )
+    )
+    assert with_parts == without

@@ -31,6 +31,8 @@ CPU_NAMES = [
     ("AMD EPYC 7763 (밀라노)", "AMD EPYC 7763"),
     ("Intel Core i7-8700K", "Intel Core i7-8700K"),
     ("AMD Ryzen 9 5950X", "AMD Ryzen 9 5950X"),
+    ("인텔 코어 울트라7 시리즈2 265KF (애로우레이크)", "Intel Core Ultra 7 265KF"),
+    ("인텔 코어 울트라5 시리즈2 225F", "Intel Core Ultra 5 225F"),
 ]
 
 GPU_NAMES = [

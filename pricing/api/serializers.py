@@ -98,3 +98,46 @@ class ModelCardSerializer(serializers.Serializer):
     coverage_target = serializers.FloatField()
     metrics = serializers.DictField()
     training_seconds = serializers.FloatField()
+
+
+class PartLineSerializer(serializers.Serializer):
+    """One part of a parts-sum and how it was priced."""
+
+    part = serializers.ChoiceField(
+        choices=["cpu", "gpu", "ram", "ssd", "hdd", "board", "psu", "case", "cooler", "os",
+                 "screen", "assembly"],
+        help_text="부품 종류",
+    )  # fmt: skip
+    label = serializers.CharField(help_text="부품 이름 (한국어)")
+    spec = serializers.CharField(help_text="부품 사양")
+    won = serializers.IntegerField(allow_null=True, help_text="가격 (원); 가격 없음이면 null")
+    source = serializers.ChoiceField(
+        choices=["catalog", "typical", "included", "missing"],
+        help_text="catalog: 카탈로그 부품의 최저가, typical: 일반 시세(고정값), "
+        "included: 다른 부품에 포함(0원), missing: 가격 없음(합계에서 뺌)",
+    )
+    source_label = serializers.CharField(help_text="가격 출처 (한국어)")
+    note = serializers.CharField(allow_blank=True, help_text="어떻게 값을 정했는지")
+    product_id = serializers.IntegerField(allow_null=True, help_text="catalog일 때 그 부품 상품")
+    product_name = serializers.CharField(allow_blank=True)
+    product_url = serializers.CharField(allow_blank=True, help_text="그 부품 상품의 페이지")
+    price_day = serializers.DateField(allow_null=True, help_text="그 부품 가격의 날짜")
+
+
+class PartsSumSerializer(serializers.Serializer):
+    """조립하면 얼마?: a desktop's parts bought separately against its listed price."""
+
+    product_id = serializers.IntegerField()
+    lines = PartLineSerializer(many=True)
+    total = serializers.IntegerField(help_text="가격이 있는 부품의 합 (원)")
+    listed_price = serializers.IntegerField(allow_null=True, help_text="이 상품의 현재 최저가")
+    listed_day = serializers.DateField(allow_null=True)
+    premium_won = serializers.IntegerField(
+        allow_null=True, help_text="판매가 − 부품가 합 (원); 음수면 조립보다 쌈"
+    )
+    premium_pct = serializers.FloatField(allow_null=True, help_text="프리미엄 / 부품가 합 (%)")
+    complete = serializers.BooleanField(help_text="모든 부품에 가격이 있는지")
+    missing_count = serializers.IntegerField(help_text="가격 없음으로 합계에서 뺀 부품 수")
+    notes = serializers.ListField(child=serializers.CharField())
+    typical_as_of = serializers.DateField(help_text="일반 시세(고정값) 표의 기준일")
+    typical_source = serializers.CharField()

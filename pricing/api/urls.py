@@ -8,6 +8,11 @@ urlpatterns = [
     path(
         "products/<int:pk>/estimate/", views.ProductEstimateView.as_view(), name="product-estimate"
     ),
+    path(
+        "products/<int:pk>/parts-sum/",
+        views.ProductPartsSumView.as_view(),
+        name="product-parts-sum",
+    ),
     path("estimate/", views.ConfigurationEstimateView.as_view(), name="configuration-estimate"),
     path("model/", views.ModelCardView.as_view(), name="model"),
 ]

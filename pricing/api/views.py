@@ -14,8 +14,10 @@ from pricing.api.serializers import (
     ConfigurationInputSerializer,
     EstimateSerializer,
     ModelCardSerializer,
+    PartsSumSerializer,
 )
 from pricing.models import PricingModel
+from pricing.parts_sum import NotApplicable, parts_sum
 from pricing.services import (
     ConfigurationError,
     NoActiveModel,
@@ -108,3 +110,30 @@ class ModelCardView(APIView):
         if model is None:
             return _no_model(NoActiveModel("아직 학습된 적정가 모델이 없습니다"))
         return Response(ModelCardSerializer(model).data)
+
+
+class ProductPartsSumView(APIView):
+    """조립하면 얼마?: a desktop's parts at today's catalog prices (CPU, graphics card) and stated
+    typical prices (the other parts), against its listed price; the brand premium. Not for
+    other kinds of product (422, with the reason in Korean)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={
+            200: PartsSumSerializer,
+            404: OpenApiResponse(description="없는 상품"),
+            422: OpenApiResponse(
+                description="조립 부품가를 계산하지 않는 상품 (데스크톱이 아님, 애플 칩 등) ({detail})"
+            ),
+        }
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        from catalog.models import Product
+
+        product = get_object_or_404(Product.objects.with_related(), pk=pk)
+        try:
+            result = parts_sum(product)
+        except NotApplicable as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        return Response(PartsSumSerializer(result.as_dict()).data)

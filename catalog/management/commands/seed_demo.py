@@ -44,6 +44,7 @@ class Command(BaseCommand):
                 f"데모 데이터 완료: 상품 {report.products:,}개 "
                 f"(브랜드PC {report.desktops:,}, 일체형PC {report.all_in_ones:,}, "
                 + ", ".join(f"{k} {v:,}" for k, v in report.others.items())
+                + "".join(f", {k} {v:,}" for k, v in report.components.items())
                 + f"; 새로 {report.products_created:,}, 갱신 {report.products_updated:,}), "
                 f"가격 {report.price_rows:,}행 (추가 {prices.get('inserted', 0):,}, "
                 f"변경 {prices.get('updated', 0):,}, 그대로 {prices.get('unchanged', 0):,}; "
