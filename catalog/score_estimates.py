@@ -19,16 +19,21 @@ name says and from the parts the table does know:
    estimated.
 
 2. ``ScoreEstimator`` fits, per family, a ridge (regularised least-squares) model of the log
-   score on: the generation's launch year (the family's generation-to-generation uplift, so a
-   generation newer than the table is extrapolated along it), the tier and the SKU within it
-   (and their change over the years), and penalised offsets for each generation, tier, suffix,
-   generation×tier and generation×suffix group. The offsets are what "known neighbours" give: a
-   13400F whose 13400 is known lands next to it; an RTX 4070 whose generation is unknown gets
-   the 70 tier's place in the trend. Fitting is a closed-form solve, so the result is the same
-   on every run.
+   score on the generation's launch year, the tier and the SKU within it (and their change over
+   the years), and penalised offsets for each generation, tier, suffix, generation×tier,
+   generation×suffix and model-number group. The offsets are what "known neighbours" give: a
+   part whose generation the table knows (a laptop i7-12700H, an RX 6650 XT) lands next to its
+   siblings. A generation the table does not know (RTX 40, RX 7000, Core 13th/14th/Ultra 200,
+   Ryzen 7000/9000) is the same tier and suffix in the newest known generation of the family,
+   times the family's generation-to-generation uplift measured from the table (the median
+   ratio of the same tier in consecutive generations) for each generation step: an RTX 4070 is
+   the model's RTX 3070 times one step of GeForce uplift. Fitting is a closed-form solve, so
+   the result is the same on every run.
 
-3. ``leave_one_out(rows, part)`` measures the error on the parts the table does know: each one
-   is hidden in turn (exactly, by downdating the normal equations) and estimated from the rest.
+3. ``ScoreEstimator.leave_one_out`` measures the error on the parts the table does know: each
+   one is hidden in turn (exactly: the ridge residual of a hidden group is
+   ``(I - H_gg)^-1 e_g``) and estimated from the rest; ``leave_generation_out`` replays the
+   arrival of each of the newest generations from the table as it was before it.
 
 An estimate is never used where a real match exists: the matcher answers first
 (``BenchmarkMatcher.score``). Pure Python + numpy (no Django).
@@ -107,7 +112,8 @@ class PartKey:
         if self.mobile:
             return "mobile"
         if self.part == "gpu":
-            return self.suffix or "base"
+            # XTX and Ti SUPER stand with XT and Ti when the table has none of them yet
+            return {"xtx": "xt", "ti super": "ti"}.get(self.suffix, self.suffix or "base")
         s = self.suffix.replace("pro", "").strip()
         if self.family == "core":
             if s in ("k", "kf", "ks"):
@@ -281,9 +287,10 @@ class Estimate:
     def how(self) -> str:
         near = ", ".join(f"{n} {s:,}" for n, s in self.neighbours)
         if self.extrapolated:
+            unit = "연" if UPLIFT_PER == "year" else "세대당"
             basis = (
                 f"같은 세대의 벤치마크가 없어 {self.base_generation} 세대의 같은 등급에 "
-                f"표에서 잰 연 {100 * (self.uplift or 0):.0f}% 성능 향상을 곱한 값"
+                f"표에서 잰 {unit} {100 * (self.uplift or 0):.0f}% 성능 향상을 곱한 값"
             )
         else:
             basis = "같은 세대·등급의 알려진 부품과 비교한 값"
@@ -341,7 +348,7 @@ class _FamilyModel:
         self.X = X
         penalty = np.full(X.shape[1], OFFSET_PENALTY)
         penalty[: self.n_trend] = TREND_PENALTY
-        penalty[0] = 1e-6
+        penalty[0] = 1e-4
         for g, j in columns.items():
             if g.split(":", 1)[0] in _PAIR_GROUPS:
                 penalty[self.n_trend + j] = PAIR_PENALTY
@@ -372,7 +379,10 @@ class _FamilyModel:
         for g in groups:
             Xg = self.X[g]
             H = Xg @ inv @ Xg.T
-            out[g] = self.y[g] - np.linalg.solve(np.eye(len(g)) - H, resid[g])
+            try:
+                out[g] = self.y[g] - np.linalg.solve(np.eye(len(g)) - H, resid[g])
+            except np.linalg.LinAlgError:  # the rest cannot pin the group down: least squares
+                out[g] = self.y[g] - np.linalg.pinv(np.eye(len(g)) - H) @ resid[g]
         return np.exp(out)
 
 
@@ -386,6 +396,7 @@ MAIN_LINE: dict[str, tuple[str, ...]] = {
     "ryzen": ("1", "2", "3", "5", "7", "9"),
 }
 UPLIFT_TRANSITIONS = 3  # the newest transitions of the main line that set the uplift
+UPLIFT_PER = "step"  # the uplift is measured per "year" or per generation "step"
 
 
 def _median(values: list[float]) -> float:
@@ -417,10 +428,11 @@ class ScoreEstimator:
 
     @staticmethod
     def _measure_uplift(family: str, items: list[tuple[PartKey, str, int]]) -> float:
-        """Log score gained per year along the main line: for each pair of consecutive known
-        generations, the median log ratio of parts with the same tier, level, suffix and
-        form factor, divided by the years between them; the median of the newest
-        ``UPLIFT_TRANSITIONS`` pairs."""
+        """Log score gained per generation step along the main line (per year with
+        ``UPLIFT_PER = "year"``): for each pair of consecutive known generations, the median log
+        ratio of parts with the same tier, level, suffix and form factor; the median of the
+        newest ``UPLIFT_TRANSITIONS`` pairs. Per step and 3 pairs gave the smallest error when
+        the newest generations were hidden (``leave_generation_out``)."""
         cells: dict[str, dict[tuple, list[float]]] = {}
         for key, _, score in items:
             cell = (key.tier, key.level, key.suffix, key.mobile)
@@ -433,7 +445,7 @@ class ScoreEstimator:
             if not shared:
                 continue
             ratio = _median([_median(cells[new][c]) - _median(cells[old][c]) for c in shared])
-            rates.append(ratio / (years[new] - years[old]))
+            rates.append(ratio / (years[new] - years[old] if UPLIFT_PER == "year" else 1.0))
         return max(0.0, _median(rates[-UPLIFT_TRANSITIONS:]))
 
     @property
@@ -442,7 +454,8 @@ class ScoreEstimator:
         return {f: len(m.keys) for f, m in self._models.items()}
 
     def uplift(self, family: str) -> float | None:
-        """The family's measured uplift per year (a fraction: 0.12 = +12 % a year)."""
+        """The family's measured uplift per generation step (or year, ``UPLIFT_PER``), as a
+        fraction: 0.12 = +12 %."""
         rate = self._uplift.get(family)
         return None if rate is None else math.exp(rate) - 1
 
@@ -466,8 +479,20 @@ class ScoreEstimator:
         earlier = [g for g in known_gens if years[g] <= key.year]
         base_gen = max(earlier or known_gens, key=lambda g: (g in alike, g in line, years[g], g))
         base = model.predict(replace(key, generation=base_gen))
-        gain = math.exp(self._uplift[key.family] * (key.year - years[base_gen]))
+        gain = math.exp(self._uplift[key.family] * self._distance(key, base_gen))
         return self._estimate(key, base * gain, extrapolated=True, base_gen=base_gen)
+
+    @staticmethod
+    def _distance(key: PartKey, base_gen: str) -> float:
+        """Years (or main-line generation steps) from ``base_gen`` to the key's generation."""
+        years = GENERATION_YEARS[key.family]
+        if UPLIFT_PER == "year":
+            return key.year - years[base_gen]
+        line = MAIN_LINE.get(key.family, ())
+        if key.generation in line and base_gen in line:
+            return float(line.index(key.generation) - line.index(base_gen))
+        later = [g for g in line if years[base_gen] < years[g] <= key.year]
+        return float(max(1, len(later)))
 
     def _estimate(
         self, key: PartKey, score: float, *, extrapolated: bool, base_gen: str = ""
@@ -511,26 +536,28 @@ class ScoreEstimator:
                 out.append((model.names[i], round(math.exp(model.y[i])), max(1, round(guess))))
         return out
 
-    def leave_generation_out(self) -> list[tuple[str, int, int]]:
-        """The real case of a new generation: for each family, the newest main-line generation
-        the table knows is hidden whole and estimated from the older ones (extrapolated along
-        the uplift). Returns (name, true score, estimate) rows."""
+    def leave_generation_out(self, generations: int = 3) -> list[tuple[str, int, int]]:
+        """The real case of a new generation, replayed: for each of the family's newest
+        ``generations`` main-line generations in the table (RTX 30, 20, 10...), the table as it
+        was before that generation came out (every part launched with it or later hidden)
+        estimates its parts along the measured uplift. Returns (name, true score, estimate)."""
         out = []
         for family, items in self._known.items():
             if family not in self._models:
                 continue
+            years = GENERATION_YEARS[family]
             gens = {k.generation for k, _, _ in items}
             line = [g for g in MAIN_LINE.get(family, ()) if g in gens]
-            if len(line) < 3:
-                continue
-            newest = line[-1]
-            older = [(n, s) for k, n, s in items if k.generation != newest]
-            hidden = [(n, s) for k, n, s in items if k.generation == newest]
-            est = ScoreEstimator(self.part, older)
-            for name, score in hidden:
-                guess = est.estimate(name)
-                if guess is not None:
-                    out.append((name, score, guess.score))
+            for gen in line[-generations:]:
+                if line.index(gen) < 2:
+                    continue
+                older = [(n, s) for k, n, s in items if years[k.generation] < years[gen]]
+                hidden = [(n, s) for k, n, s in items if k.generation == gen]
+                est = ScoreEstimator(self.part, older)
+                for name, score in hidden:
+                    guess = est.estimate(name)
+                    if guess is not None:
+                        out.append((name, score, guess.score))
         return out
 
 

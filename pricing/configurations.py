@@ -168,7 +168,8 @@ def _parse(config: Configuration) -> _Parsed:
         errors["cpu"] = [f"'{config.cpu}'에서 CPU 모델을 읽지 못했습니다 (예: 인텔 코어i5-12400F)"]
     elif cpu_match is None:
         errors["cpu"] = [
-            f"{cpu_specs.cpu_model}은(는) 벤치마크 표에 없고 점수를 추정할 수도 없는 CPU입니다"
+            f"{cpu_specs.cpu_model}은(는) 벤치마크 표에 없는 CPU입니다 (이름으로 점수를 추정할 수도 "
+            "없습니다)"
         ]
     gpu_model, gpu_match = "", None
     if config.gpu.strip():
@@ -178,7 +179,8 @@ def _parse(config: Configuration) -> _Parsed:
             errors["gpu"] = [f"'{config.gpu}'에서 GPU 모델을 읽지 못했습니다 (예: RTX 4060)"]
         elif gpu_match is None:
             errors["gpu"] = [
-                f"{gpu_model}은(는) 벤치마크 표에 없고 점수를 추정할 수도 없는 GPU입니다"
+                f"{gpu_model}은(는) 벤치마크 표에 없는 GPU입니다 (이름으로 점수를 추정할 수도 "
+                "없습니다)"
             ]
     if config.kind not in CONFIGURATION_KINDS:
         errors["kind"] = [kind_error(config.kind)]

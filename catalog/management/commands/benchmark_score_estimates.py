@@ -66,7 +66,7 @@ class Command(BaseCommand):
             newgen = estimator.leave_generation_out()
             summary[part] = error_summary(loo)
             uplift = ", ".join(
-                f"{family} 연 {100 * (estimator.uplift(family) or 0):.0f}%"
+                f"{family} 세대당 {100 * (estimator.uplift(family) or 0):.0f}% 향상"
                 for family in estimator.families
             )
             self.stdout.write(f"{part.upper()} 추정 가능 부품 {estimator.families} ({uplift})")
