@@ -176,7 +176,10 @@ def test_a_product_with_a_newer_card_stores_an_estimate_shown_as_estimated(
     assert product.gpu_score == product.gpu_score_estimated and product.gpu_score_is_estimated
     assert "추정" in product.gpu_score_note
     page = client.get(product.get_absolute_url()).content.decode()
-    assert "추정" in page and "PassMark 표에 없음" in page
+    gpu_row = page[page.index('<tr class="benchmark-gpu">') :].split("</tr>")[0]
+    assert "PassMark 표에 없음" in gpu_row and f"{product.gpu_score_estimated:,}" in gpu_row
+    assert 'class="badge estimated"' in gpu_row and "추정</span>" in gpu_row
+    assert f"GPU 추정 점수: {product.gpu_score_note}" in page
     body = client.get(f"/api/v1/products/{product.pk}/").json()
     assert body["gpu_score"] == product.gpu_score_estimated
     assert body["gpu_score_estimated"] is True and body["gpu_score_note"]

@@ -53,3 +53,12 @@ def test_the_compare_table_marks_the_estimate(client, catalog) -> None:
     ids = f"{catalog['known'].pk},{catalog['estimated'].pk}"
     html = client.get(f"/recommend/compare/?ids={ids}").content.decode()
     assert "27,000 (추정)" in html
+
+
+def test_the_product_page_scores_the_desktop_and_says_which_score_is_estimated(
+    client, catalog
+) -> None:
+    html = client.get(catalog["estimated"].get_absolute_url()).content.decode()
+    assert "recommend-unscored" not in html and "recommend-uses" in html
+    assert "GPU(GeForce RTX 4070) 점수는 PassMark 표에 없어" in html
+    assert "27,000" in html and "RTX 3070에서 추정" in html  # the benchmark table and its note
