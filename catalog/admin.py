@@ -251,6 +251,8 @@ class ProductAdmin(admin.ModelAdmin):
         "gpu_integrated",
         ("cpu_benchmark", admin.EmptyFieldListFilter),
         ("gpu_benchmark", admin.EmptyFieldListFilter),
+        ("cpu_score_estimated", admin.EmptyFieldListFilter),
+        ("gpu_score_estimated", admin.EmptyFieldListFilter),
         "manufacturer",
     ]
     search_fields = ["name", "pcode", "cpu_model", "gpu_model"]

@@ -201,3 +201,31 @@ def test_a_product_with_a_known_card_keeps_the_real_score_and_no_estimate(
     assert product.gpu_score_estimated is None and not product.gpu_score_is_estimated
     body = client.get(f"/api/v1/products/{product.pk}/").json()
     assert (body["gpu_score"], body["gpu_score_estimated"]) == (22000, False)
+
+
+@pytest.mark.django_db
+def test_a_benchmark_chosen_by_staff_replaces_the_estimate(gpu_table: None, admin_client) -> None:
+    from catalog.models import GpuBenchmark
+    from catalog.services import set_benchmark_match
+
+    result = upsert_product(
+        ProductData(
+            name="MSI 지포스 RTX 4070 게이밍 X 트리오 D6X 12GB",
+            category=get_category("112753"),
+            pcode="9100003",
+        )
+    )
+    product = result.product
+    assert product.gpu_score_estimated
+    chosen = GpuBenchmark.objects.get(name="GeForce RTX 3080")
+    set_benchmark_match(product, cpu_benchmark_id=None, gpu_benchmark_id=chosen.pk)
+    product.refresh_from_db()
+    assert (product.gpu_score, product.gpu_score_estimated, product.gpu_score_note) == (
+        24800,
+        None,
+        "",
+    )
+    page = admin_client.get(f"/admin/catalog/product/{product.pk}/change/")
+    assert page.status_code == 200 and "GPU 추정 점수" in page.content.decode()
+    listing = admin_client.get("/admin/catalog/product/?gpu_score_estimated__isempty=0")
+    assert listing.status_code == 200
