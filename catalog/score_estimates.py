@@ -132,25 +132,42 @@ class PartKey:
         return "base"
 
     @property
+    def generation_label(self) -> str:
+        """The generation in Korean: "40 시리즈", "RX 7000 시리즈", "13세대", "라이젠 7000 시리즈"."""
+        return generation_label(self.family, self.generation)
+
+    @property
     def label(self) -> str:
         """Korean description: "지포스 40 시리즈 70급 Ti", "인텔 코어 13세대 i5"."""
         family = FAMILY_LABELS[self.family]
-        suffix = f" {self.suffix.upper()}" if self.suffix else ""
+        shown = " ".join(_SUFFIX_SPELLING.get(w, w.upper()) for w in self.suffix.split())
+        suffix = f" {shown}" if shown else ""
         mobile = " (노트북용)" if self.mobile else ""
-        if self.family == "geforce":
-            return f"{family} {self.generation} 시리즈 {self.tier}0급{suffix}{mobile}"
-        if self.family == "radeon":
-            return f"{family} RX {self.generation} 시리즈 {self.tier}급{suffix}{mobile}"
-        if self.family == "arc":
-            return f"{family} {self.generation.upper()} 시리즈 {self.tier}급{suffix}"
+        gen = self.generation_label
+        if self.family in ("geforce", "radeon", "arc"):
+            tier = f"{self.tier}0급" if self.family == "geforce" else f"{self.tier}급"
+            return f"{family} {gen} {tier}{suffix}{mobile}"
         if self.family == "core":
-            gen = (
-                f"울트라 시리즈 {self.generation[-1]}"
-                if self.generation.startswith("ultra")
-                else f"{self.generation}세대"
-            )
             return f"{family} {gen} i{self.tier}{suffix}{mobile}"
-        return f"{family} {self.generation}000 시리즈 {self.tier}{suffix}{mobile}"
+        return f"{family} {gen} {self.tier}{suffix}{mobile}"
+
+
+_SUFFIX_SPELLING = {"ti": "Ti", "super": "SUPER"}
+
+
+def generation_label(family: str, generation: str) -> str:
+    """A family's generation as the Korean text says it (see ``PartKey.generation_label``)."""
+    if family == "geforce":
+        return f"{generation} 시리즈"
+    if family == "radeon":
+        return f"RX {generation} 시리즈"
+    if family == "arc":
+        return f"{generation.upper()} 시리즈"
+    if family == "core":
+        if generation.startswith("ultra"):
+            return f"울트라 시리즈 {generation[-1]}"
+        return f"{generation}세대"
+    return f"{generation}000 시리즈"
 
 
 def _clean(name: str) -> str:
@@ -282,6 +299,7 @@ class Estimate:
     extrapolated: bool = False
     uplift: float | None = None
     base_generation: str = ""
+    steps: float = 0.0
 
     @property
     def how(self) -> str:
@@ -289,8 +307,10 @@ class Estimate:
         if self.extrapolated:
             unit = "연" if UPLIFT_PER == "year" else "세대당"
             basis = (
-                f"같은 세대의 벤치마크가 없어 {self.base_generation} 세대의 같은 등급에 "
-                f"표에서 잰 {unit} {100 * (self.uplift or 0):.0f}% 성능 향상을 곱한 값"
+                f"같은 세대의 벤치마크가 없어 "
+                f"{generation_label(self.key.family, self.base_generation)}의 같은 등급에 "
+                f"표에서 잰 {unit} {100 * (self.uplift or 0):.0f}% 성능 향상을 "
+                f"{self.steps:g}{'년' if unit == '연' else '세대'}만큼 곱한 값"
             )
         else:
             basis = "같은 세대·등급의 알려진 부품과 비교한 값"
@@ -360,8 +380,12 @@ class _FamilyModel:
         trend, groups = _features(key)
         x = np.zeros(self.X.shape[1])
         x[: self.n_trend] = (np.asarray(trend) - self.mean) / self.std
+        cls = key.suffix_class
         for g in groups:
             j = self.columns.get(g)
+            if j is None and g.startswith("suffix:"):
+                # a suffix the table has not seen (Ti SUPER, XTX): its class's own (Ti, XT)
+                j = self.columns.get(f"suffix:{cls}|{cls}")
             if j is not None:
                 x[self.n_trend + j] = 1.0
         return x
@@ -479,8 +503,9 @@ class ScoreEstimator:
         earlier = [g for g in known_gens if years[g] <= key.year]
         base_gen = max(earlier or known_gens, key=lambda g: (g in alike, g in line, years[g], g))
         base = model.predict(replace(key, generation=base_gen))
-        gain = math.exp(self._uplift[key.family] * self._distance(key, base_gen))
-        return self._estimate(key, base * gain, extrapolated=True, base_gen=base_gen)
+        steps = self._distance(key, base_gen)
+        gain = math.exp(self._uplift[key.family] * steps)
+        return self._estimate(key, base * gain, extrapolated=True, base_gen=base_gen, steps=steps)
 
     @staticmethod
     def _distance(key: PartKey, base_gen: str) -> float:
@@ -495,7 +520,13 @@ class ScoreEstimator:
         return float(max(1, len(later)))
 
     def _estimate(
-        self, key: PartKey, score: float, *, extrapolated: bool, base_gen: str = ""
+        self,
+        key: PartKey,
+        score: float,
+        *,
+        extrapolated: bool,
+        base_gen: str = "",
+        steps: float = 0.0,
     ) -> Estimate:
         known = self._known[key.family]
 
@@ -516,6 +547,7 @@ class ScoreEstimator:
             extrapolated=extrapolated,
             uplift=self.uplift(key.family) if extrapolated else None,
             base_generation=base_gen,
+            steps=round(steps, 1),
         )
 
     def leave_one_out(self, *, group_siblings: bool = False) -> list[tuple[str, int, int]]:

@@ -97,7 +97,7 @@ def test_a_new_generation_is_estimated_above_the_same_tier_of_the_last_one() -> 
     assert 22000 < e4070.score < 22000 * 1.6
     assert e4060.score < e4070.score
     assert "GeForce RTX 3070" in [n for n, _ in e4070.neighbours]
-    assert "추정" in e4070.how and "30 세대" in e4070.how
+    assert "추정" in e4070.how and "30 시리즈의 같은 등급" in e4070.how
     # deterministic
     assert ScoreEstimator("gpu", GPU_ROWS).estimate("GeForce RTX 4070") == e4070
 
