@@ -211,7 +211,7 @@ def _use_scores(product: Product) -> tuple[dict[str, object], list, object | Non
             [],
             None,
         )
-    if not (product.cpu_benchmark_id and product.gpu_benchmark_id):
+    if product.cpu_score is None or product.gpu_score is None:
         return (
             {
                 "status": "unscored",
@@ -235,9 +235,24 @@ def _use_scores(product: Product) -> tuple[dict[str, object], list, object | Non
         }
         for u in uses
     ]
+    estimated = [
+        f"{label} {model}"
+        for label, model, flag in (
+            ("CPU", product.cpu_model, product.cpu_score_is_estimated),
+            ("GPU", product.gpu_model, product.gpu_score_is_estimated),
+        )
+        if flag
+    ]
     block = {
         "status": "ok",
         "message": "",
+        # parts newer than the PassMark tables: scored with an estimate, and said so
+        "estimated_note": (
+            f"{', '.join(estimated)}의 벤치마크 점수는 PassMark 표에 없어 이름과 비슷한 부품으로 "
+            "추정한 값입니다."
+            if estimated
+            else ""
+        ),
         "rows": rows,
         "peers": ranks["peers"],
         "peer_band": round(PEER_BAND * 100),

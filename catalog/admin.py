@@ -251,6 +251,8 @@ class ProductAdmin(admin.ModelAdmin):
         "gpu_integrated",
         ("cpu_benchmark", admin.EmptyFieldListFilter),
         ("gpu_benchmark", admin.EmptyFieldListFilter),
+        ("cpu_score_estimated", admin.EmptyFieldListFilter),
+        ("gpu_score_estimated", admin.EmptyFieldListFilter),
         "manufacturer",
     ]
     search_fields = ["name", "pcode", "cpu_model", "gpu_model"]
@@ -259,7 +261,8 @@ class ProductAdmin(admin.ModelAdmin):
     readonly_fields = [
         "price_display", "current_price_day", "first_seen", "last_seen", "cpu_match_confidence",
         "gpu_match_confidence", "benchmark_match_locked", "merged_into", "image_sha256",
-        "created_at", "updated_at", "page_link", "gpu_integrated",
+        "created_at", "updated_at", "page_link", "gpu_integrated", "cpu_score_estimated",
+        "cpu_score_note", "gpu_score_estimated", "gpu_score_note",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["name", "pcode", "category", "manufacturer", "url", "page_link"]}),
@@ -286,12 +289,18 @@ class ProductAdmin(admin.ModelAdmin):
             "벤치마크 매칭",
             {
                 "description": "CPU/GPU 벤치마크를 바꾸면 수동 지정으로 잠겨 다시 가져와도 "
-                "유지됩니다. 잠금 해제는 목록의 '벤치마크 다시 매칭' 작업으로 합니다.",
+                "유지됩니다. 잠금 해제는 목록의 '벤치마크 다시 매칭' 작업으로 합니다. "
+                "PassMark 표에 없는 (2022년 이후) 부품은 이름과 비슷한 부품으로 점수를 "
+                "추정해 '추정 점수'에 둡니다 (벤치마크가 매칭되면 쓰지 않음).",
                 "fields": [
                     "cpu_benchmark",
                     "cpu_match_confidence",
+                    "cpu_score_estimated",
+                    "cpu_score_note",
                     "gpu_benchmark",
                     "gpu_match_confidence",
+                    "gpu_score_estimated",
+                    "gpu_score_note",
                     "benchmark_match_locked",
                 ],
             },

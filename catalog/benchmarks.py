@@ -23,6 +23,10 @@ Model numbers and suffixes are compared exactly: ``12400`` never matches ``12400
 a different part), ``RTX 3080`` never matches ``RTX 3080 Ti``, ``RX 6700`` never ``RX 6700 XT``.
 A part that is not in the table (PassMark's tables end in 2022: RTX 4060, i5-13400F, Arc A770)
 returns ``None``.
+
+``BenchmarkMatcher.score(part, name)`` is the one rule for "the score of this part": the matched
+row's score, else an estimate from the name and the known neighbours (``catalog.score_estimates``,
+marked ``estimated``), else None. An estimate never replaces a match.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from catalog.score_estimates import Estimate, ScoreEstimator
 
 logger = logging.getLogger(__name__)
 
@@ -211,11 +217,29 @@ class _Table:
         return Match(benchmark_id=row[0], name=row[1], score=int(row[2]), confidence=confidence)
 
 
+@dataclass(frozen=True)
+class PartScore:
+    """A part's score: from its PassMark row (``match``) or estimated (``estimate``)."""
+
+    score: int
+    estimated: bool
+    match: Match | None = None
+    estimate: Estimate | None = None
+
+    @property
+    def note(self) -> str:
+        """How an estimate was made (Korean, for tooltips and the admin); "" for a match."""
+        return self.estimate.how if self.estimate else ""
+
+
 class BenchmarkMatcher:
     """Matches canonical part names (from ``catalog.specs``) to PassMark rows (see module doc)."""
 
     def __init__(self, cpu_rows: Iterable[Row], gpu_rows: Iterable[Row]) -> None:
-        self._tables = {"cpu": _Table(cpu_rows, "cpu"), "gpu": _Table(gpu_rows, "gpu")}
+        self._rows = {"cpu": list(cpu_rows), "gpu": list(gpu_rows)}
+        self._tables = {part: _Table(rows, part) for part, rows in self._rows.items()}
+        self._estimators: dict[str, ScoreEstimator] = {}
+        self._estimator_lock = threading.Lock()
 
     @classmethod
     def from_rows(cls, cpu_rows: Iterable[Row], gpu_rows: Iterable[Row]) -> BenchmarkMatcher:
@@ -252,6 +276,31 @@ class BenchmarkMatcher:
         if not name or not name.strip():
             return None
         return table.match(name)
+
+    def estimator(self, part: str) -> ScoreEstimator:
+        """The score estimator over this matcher's rows of ``part`` (built on first use)."""
+        with self._estimator_lock:
+            if part not in self._estimators:
+                rows = [(name, score) for _, name, score in self._rows[part]]
+                self._estimators[part] = ScoreEstimator(part, rows)
+            return self._estimators[part]
+
+    def estimate(self, part: str, name: str) -> Estimate | None:
+        """An estimated score for a part with no PassMark row (None when it has one, or when
+        its name is not one the estimator reads)."""
+        if not name or not name.strip() or self.match(part, name) is not None:
+            return None
+        return self.estimator(part).estimate(name)
+
+    def score(self, part: str, name: str) -> PartScore | None:
+        """The part's score: its PassMark row's, else an estimate, else None (module doc)."""
+        match = self.match(part, name)
+        if match is not None:
+            return PartScore(score=match.score, estimated=False, match=match)
+        estimate = self.estimate(part, name)
+        if estimate is not None:
+            return PartScore(score=estimate.score, estimated=True, estimate=estimate)
+        return None
 
 
 _matcher: BenchmarkMatcher | None = None

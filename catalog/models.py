@@ -187,6 +187,13 @@ class Product(models.Model):
     gpu_match_confidence = models.FloatField("GPU 매칭 신뢰도", null=True, blank=True)
     # Set when staff fix a match by hand: re-imports and re-matching leave the match alone.
     benchmark_match_locked = models.BooleanField("벤치마크 수동 지정", default=False)
+    # A part with no PassMark row (newer than the 2022 tables) gets a score estimated from its
+    # name and known neighbours (catalog.score_estimates), with how it was estimated. Never set
+    # while the part has a benchmark row; read through ``cpu_score``/``gpu_score``.
+    cpu_score_estimated = models.PositiveIntegerField("CPU 추정 점수", null=True, blank=True)
+    cpu_score_note = models.CharField("CPU 점수 추정 방법", max_length=400, blank=True)
+    gpu_score_estimated = models.PositiveIntegerField("GPU 추정 점수", null=True, blank=True)
+    gpu_score_note = models.CharField("GPU 점수 추정 방법", max_length=400, blank=True)
 
     current_price = models.PositiveIntegerField("현재 최저가", null=True, blank=True)
     current_price_day = models.DateField("최저가 기준일", null=True, blank=True)
@@ -224,6 +231,25 @@ class Product(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:product_detail", args=[self.pk])
+
+    # One rule for a part's score: the PassMark row's, else the estimate (marked estimated).
+    @property
+    def cpu_score(self) -> int | None:
+        """CPU Mark: the matched benchmark's, else the estimate, else None."""
+        return self.cpu_benchmark.score if self.cpu_benchmark_id else self.cpu_score_estimated
+
+    @property
+    def gpu_score(self) -> int | None:
+        """G3D Mark: the matched benchmark's, else the estimate, else None."""
+        return self.gpu_benchmark.score if self.gpu_benchmark_id else self.gpu_score_estimated
+
+    @property
+    def cpu_score_is_estimated(self) -> bool:
+        return not self.cpu_benchmark_id and self.cpu_score_estimated is not None
+
+    @property
+    def gpu_score_is_estimated(self) -> bool:
+        return not self.gpu_benchmark_id and self.gpu_score_estimated is not None
 
     @property
     def danawa_url(self) -> str:

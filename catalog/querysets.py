@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Avg, Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 
 def _pc_kinds() -> tuple[str, ...]:
@@ -41,6 +42,12 @@ class ManufacturerQuerySet(models.QuerySet):
         else:
             products = products.pc()
         return self.filter(pk__in=products.values("manufacturer_id")).order_by("name")
+
+
+def part_score(part: str) -> Coalesce:
+    """The database form of ``Product.cpu_score``/``gpu_score`` (``part`` "cpu" or "gpu"): the
+    matched benchmark's score, else the estimated score."""
+    return Coalesce(f"{part}_benchmark__score", f"{part}_score_estimated")
 
 
 class ProductQuerySet(models.QuerySet):

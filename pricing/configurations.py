@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from catalog.querysets import part_score
 from catalog.specs import is_integrated_gpu
 from pricing.ml.domain import outside_domain
 from pricing.ml.features import SpecRecord
@@ -161,29 +162,36 @@ def _parse(config: Configuration) -> _Parsed:
     errors: dict[str, list[str]] = {}
     matcher = get_matcher()
     cpu_specs = parse_specs(config.cpu, "", {}, kind="cpu")
-    cpu_match = matcher.match("cpu", cpu_specs.cpu_model) if cpu_specs.cpu_model else None
+    # the catalog's one rule: the PassMark row's score, else an estimate (newer parts)
+    cpu_match = matcher.score("cpu", cpu_specs.cpu_model) if cpu_specs.cpu_model else None
     if not cpu_specs.cpu_model:
         errors["cpu"] = [f"'{config.cpu}'에서 CPU 모델을 읽지 못했습니다 (예: 인텔 코어i5-12400F)"]
     elif cpu_match is None:
-        errors["cpu"] = [f"{cpu_specs.cpu_model}은(는) 벤치마크 표에 없는 CPU입니다"]
+        errors["cpu"] = [
+            f"{cpu_specs.cpu_model}은(는) 벤치마크 표에 없는 CPU입니다 (이름으로 점수를 추정할 수도 "
+            "없습니다)"
+        ]
     gpu_model, gpu_match = "", None
     if config.gpu.strip():
         gpu_model = parse_specs(config.gpu, "", {}, kind="gpu").gpu_model
-        gpu_match = matcher.match("gpu", gpu_model) if gpu_model else None
+        gpu_match = matcher.score("gpu", gpu_model) if gpu_model else None
         if not gpu_model:
             errors["gpu"] = [f"'{config.gpu}'에서 GPU 모델을 읽지 못했습니다 (예: RTX 4060)"]
         elif gpu_match is None:
-            errors["gpu"] = [f"{gpu_model}은(는) 벤치마크 표에 없는 GPU입니다"]
+            errors["gpu"] = [
+                f"{gpu_model}은(는) 벤치마크 표에 없는 GPU입니다 (이름으로 점수를 추정할 수도 "
+                "없습니다)"
+            ]
     if config.kind not in CONFIGURATION_KINDS:
         errors["kind"] = [kind_error(config.kind)]
     if errors:
         raise ConfigurationError(errors)
     return _Parsed(
         cpu_model=cpu_specs.cpu_model,
-        cpu_id=cpu_match.benchmark_id,
+        cpu_id=cpu_match.match.benchmark_id if cpu_match.match else None,
         cpu_score=float(cpu_match.score),
         gpu_model=gpu_model,
-        gpu_id=gpu_match.benchmark_id if gpu_match else None,
+        gpu_id=gpu_match.match.benchmark_id if gpu_match and gpu_match.match else None,
         # Like the catalog's records: an integrated GPU keeps its benchmark score.
         gpu_score=float(gpu_match.score) if gpu_match else None,
     )
@@ -221,7 +229,8 @@ def _catalog_rows(kind: str, cpu_id: int | None, gpu_id: int | None) -> list[_Ro
         Product.objects.pc()
         .active()
         .filter(match, category__kind=kind)
-        .values_list("cpu_benchmark_id", "gpu_benchmark_id", "gpu_model", "gpu_benchmark__score",
+        .annotate(gpu_score_value=part_score("gpu"))
+        .values_list("cpu_benchmark_id", "gpu_benchmark_id", "gpu_model", "gpu_score_value",
                      "manufacturer__name", "os", "form_factor", "ssd_gb", "vram_gb",
                      "gpu_integrated")
     )  # fmt: skip

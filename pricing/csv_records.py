@@ -17,6 +17,32 @@ from catalog.specs import parse_specs
 from pricing.ml.features import SpecRecord
 
 
+def part_score(matcher: object, part: str, name: str) -> object | None:
+    """The part's score by the catalog's one rule (``BenchmarkMatcher.score``: the matched
+    row's, else an estimate marked ``estimated``); a matcher without ``score`` only matches."""
+    if not name:
+        return None
+    score = getattr(matcher, "score", None)
+    return score(part, name) if score is not None else matcher.match(part, name)
+
+
+def score_counts(records: list[SpecRecord], matcher: object, part: str = "gpu") -> dict[str, int]:
+    """How many records have a ``part`` score from a PassMark row ("matched"), from an estimate
+    ("estimated"), or none although they name a part ("missing")."""
+    counts = {"matched": 0, "estimated": 0, "missing": 0}
+    for record in records:
+        model = getattr(record, f"{part}_model")
+        if not model or (part == "gpu" and record.integrated_gpu):
+            continue
+        if getattr(record, f"{part}_score") is None:
+            counts["missing"] += 1
+        elif matcher.match(part, model) is not None:
+            counts["matched"] += 1
+        else:
+            counts["estimated"] += 1
+    return counts
+
+
 class CsvRecordError(ValueError):
     """The CSV as a whole cannot be read for evaluation."""
 
@@ -74,8 +100,9 @@ def records_from_csv(path: str | Path, matcher: object) -> tuple[list[SpecRecord
                 errors.append(
                     f"{line}행: 이미지 파일이 없습니다 (이미지 없이 사용): {row['image']}"
                 )
-        cpu = matcher.match("cpu", parsed.cpu_model) if parsed.cpu_model else None
-        gpu = matcher.match("gpu", parsed.gpu_model) if parsed.gpu_model else None
+        # the PassMark row's score, else an estimate for a part newer than the tables
+        cpu = part_score(matcher, "cpu", parsed.cpu_model)
+        gpu = part_score(matcher, "gpu", parsed.gpu_model)
         records.append(
             SpecRecord(
                 key=row.get("pcode") or f"row{line}",

@@ -63,6 +63,13 @@ class Row:
         return [{"text": c, "best": i in best} for i, c in enumerate(self.cells)]
 
 
+def _mark(score: int | None, estimated: bool) -> str:
+    """A CPU/GPU Mark cell: "32,000", "32,000 (추정)" for an estimate, "—" for none."""
+    if score is None:
+        return "—"
+    return f"{score:,} (추정)" if estimated else f"{score:,}"
+
+
 def _n(value: object, unit: str = "") -> str:
     if value is None or value == "":
         return "—"
@@ -122,7 +129,8 @@ def compare(ids: list[int]) -> tuple[list[Product], list[Row], list[int]]:
     add("CPU", [p.cpu_model for p in products], group="사양")
     add(
         "CPU Mark",
-        [p.cpu_benchmark.score if p.cpu_benchmark_id else None for p in products],
+        [p.cpu_score for p in products],
+        [_mark(p.cpu_score, p.cpu_score_is_estimated) for p in products],
         better="high",
         group="사양",
     )
@@ -133,7 +141,8 @@ def compare(ids: list[int]) -> tuple[list[Product], list[Row], list[int]]:
     )
     add(
         "G3D Mark",
-        [p.gpu_benchmark.score if p.gpu_benchmark_id else None for p in products],
+        [p.gpu_score for p in products],
+        [_mark(p.gpu_score, p.gpu_score_is_estimated) for p in products],
         better="high",
         group="사양",
     )

@@ -49,6 +49,8 @@ class Entry:
         p = self.product
         if p.gpu_integrated and p.gpu_benchmark_id:
             return f"내장 그래픽({p.gpu_model})의 G3D Mark로 계산"
+        if p.gpu_score_is_estimated:
+            return f"{p.gpu_model}의 G3D Mark는 추정값 (PassMark 표에 없는 부품)"
         return ""
 
     @property
@@ -68,8 +70,10 @@ class Entry:
             "cpu": p.cpu_model,
             "gpu": p.gpu_model,
             "gpu_integrated": p.gpu_integrated,
-            "cpu_mark": p.cpu_benchmark.score if p.cpu_benchmark_id else None,
-            "g3d_mark": p.gpu_benchmark.score if p.gpu_benchmark_id else None,
+            "cpu_mark": p.cpu_score,
+            "cpu_mark_estimated": p.cpu_score_is_estimated,
+            "g3d_mark": p.gpu_score,
+            "g3d_mark_estimated": p.gpu_score_is_estimated,
             "ram_gb": p.ram_gb,
             "ssd_gb": p.ssd_gb,
             "vram_gb": p.vram_gb,
@@ -102,7 +106,9 @@ class Entry:
                 "cpu": {
                     "model": p.cpu_model,
                     "benchmark": p.cpu_benchmark.name if p.cpu_benchmark_id else None,
-                    "cpu_mark": p.cpu_benchmark.score if p.cpu_benchmark_id else None,
+                    "cpu_mark": p.cpu_score,
+                    "cpu_mark_estimated": p.cpu_score_is_estimated,
+                    "estimate_note": p.cpu_score_note if p.cpu_score_is_estimated else "",
                     "normalised": _round(self.cpu_norm, 3),
                     "weight": self.use.cpu_weight,
                     "points": _round(self.cpu_points),
@@ -111,7 +117,9 @@ class Entry:
                     "model": p.gpu_model,
                     "integrated": p.gpu_integrated,
                     "benchmark": p.gpu_benchmark.name if p.gpu_benchmark_id else None,
-                    "g3d_mark": p.gpu_benchmark.score if p.gpu_benchmark_id else None,
+                    "g3d_mark": p.gpu_score,
+                    "g3d_mark_estimated": p.gpu_score_is_estimated,
+                    "estimate_note": p.gpu_score_note if p.gpu_score_is_estimated else "",
                     "normalised": _round(self.gpu_norm, 3),
                     "weight": self.use.gpu_weight,
                     "points": _round(self.gpu_points),

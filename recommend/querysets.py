@@ -28,6 +28,7 @@ from django.db.models.functions import Cast, Coalesce, Collate, Least, Lower, Nu
 from django.utils import timezone
 
 from catalog.models import CategoryKind, CpuBenchmark, GpuBenchmark, Product
+from catalog.querysets import part_score
 from catalog.versions import VERSIONED_SECONDS, catalog_version
 from core.caching import cached
 from recommend.models import UseCase
@@ -97,10 +98,13 @@ def with_scores(qs: QuerySet, use: UseCase, refs: References, prefix: str = "") 
     """Annotate ``{prefix}cpu_norm``, ``gpu_norm``, ``cpu_points``, ``gpu_points`` and
     ``score`` (NULL when a part has no benchmark match: never 0)."""
     cpu_norm, gpu_norm = f"{prefix}cpu_norm", f"{prefix}gpu_norm"
+    # a part's score is the catalog's one rule: PassMark's, else the estimate
+    cpu_mark, gpu_mark = f"{prefix}cpu_mark_value", f"{prefix}gpu_mark_value"
+    qs = qs.annotate(**{cpu_mark: part_score("cpu"), gpu_mark: part_score("gpu")})
     qs = qs.annotate(
         **{
-            cpu_norm: _norm("cpu_benchmark__score", refs.cpu),
-            gpu_norm: _norm("gpu_benchmark__score", refs.gpu),
+            cpu_norm: _norm(cpu_mark, refs.cpu),
+            gpu_norm: _norm(gpu_mark, refs.gpu),
         }
     )
     return qs.annotate(
@@ -118,6 +122,13 @@ def with_scores(qs: QuerySet, use: UseCase, refs: References, prefix: str = "") 
                 F(f"{prefix}cpu_points") + F(f"{prefix}gpu_points"), FloatField()
             )
         }
+    )
+
+
+def unscored_filter() -> Q:
+    """Products with no CPU or no GPU score (neither a benchmark match nor an estimate)."""
+    return Q(cpu_benchmark__isnull=True, cpu_score_estimated__isnull=True) | Q(
+        gpu_benchmark__isnull=True, gpu_score_estimated__isnull=True
     )
 
 
@@ -205,9 +216,7 @@ def ranked(
         listing_rank=Window(RowNumber(), partition_by=key, order_by=cheapest_first),
         # the counts of ``counts()``, carried on every row so that a page needs no extra query
         total=Window(Count("id")),
-        unscored=Window(
-            Count("id", filter=Q(cpu_benchmark__isnull=True) | Q(gpu_benchmark__isnull=True))
-        ),
+        unscored=Window(Count("id", filter=unscored_filter())),
         value=ExpressionWrapper(
             F("score") * Value(10_000.0) / Cast(F("current_price"), FloatField()), FloatField()
         ),
@@ -237,7 +246,7 @@ def counts(query: Query, today: dt.date | None = None) -> dict[str, int]:
     """Listings that pass the filters, and how many of them lack a CPU or GPU benchmark match."""
     return candidates(query, today).aggregate(
         total=Count("id"),
-        unscored=Count("id", filter=Q(cpu_benchmark__isnull=True) | Q(gpu_benchmark__isnull=True)),
+        unscored=Count("id", filter=unscored_filter()),
     )
 
 
@@ -269,11 +278,13 @@ def peer_ranks(product: Product, uses: list[UseCase], refs: References) -> dict[
     price = product.current_price
     if not price:
         return {"scores": own, "ranks": {}, "peers": 0}
-    peers = fresh_desktops().filter(
-        current_price__gte=int(price * (1 - PEER_BAND)),
-        current_price__lte=int(price * (1 + PEER_BAND)),
-        cpu_benchmark__isnull=False,
-        gpu_benchmark__isnull=False,
+    peers = (
+        fresh_desktops()
+        .filter(
+            current_price__gte=int(price * (1 - PEER_BAND)),
+            current_price__lte=int(price * (1 + PEER_BAND)),
+        )
+        .exclude(unscored_filter())
     )
     aggregates: dict[str, object] = {"n": Count("id")}
     for use in uses:

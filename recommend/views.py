@@ -46,7 +46,7 @@ def product_panel(request: HttpRequest, product: object) -> tuple[str, dict] | N
         context["not_desktop"] = True  # said plainly, not as "준비 중"
         return PANEL_TEMPLATE, context
     uses = list(UseCase.objects.all())
-    if not (product.cpu_benchmark_id and product.gpu_benchmark_id):
+    if product.cpu_score is None or product.gpu_score is None:
         context["unscored"] = True
         return PANEL_TEMPLATE, context
     ranks = peer_ranks(product, uses, references())

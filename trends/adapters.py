@@ -11,6 +11,7 @@ from pathlib import Path
 
 from catalog.danawa.categories import PART_KINDS
 from catalog.models import PC_KINDS, CategoryKind, DailyLowestPrice, Product
+from catalog.querysets import part_score
 from trends.ml.forecast import PricePanel, StaticFeatures
 
 # History file categories (catalog.importers.price_history.PREFIX_CATEGORIES) -> kind.
@@ -32,23 +33,27 @@ def daily_lowest_series(
 def static_rows_for_products(product_ids: Iterable[int]) -> dict[int, dict[str, object]]:
     """Spec features of catalog products (benchmark scores, memory, storage, maker, kind), and
     the name (which the features ignore, and the forecaster keeps to name neighbours)."""
-    rows = Product.objects.filter(pk__in=list(product_ids)).values(
-        "pk",
-        "name",
-        "cpu_benchmark__score",
-        "gpu_benchmark__score",
-        "ram_gb",
-        "vram_gb",
-        "ssd_gb",
-        "hdd_gb",
-        "manufacturer_id",
-        "category__kind",
-        "category__code",
+    rows = (
+        Product.objects.filter(pk__in=list(product_ids))
+        .annotate(cpu_score_value=part_score("cpu"), gpu_score_value=part_score("gpu"))
+        .values(
+            "pk",
+            "name",
+            "cpu_score_value",
+            "gpu_score_value",
+            "ram_gb",
+            "vram_gb",
+            "ssd_gb",
+            "hdd_gb",
+            "manufacturer_id",
+            "category__kind",
+            "category__code",
+        )
     )
     return {
         r["pk"]: {
-            "cpu_score": r["cpu_benchmark__score"],
-            "gpu_score": r["gpu_benchmark__score"],
+            "cpu_score": r["cpu_score_value"],
+            "gpu_score": r["gpu_score_value"],
             "ram_gb": r["ram_gb"] or r["vram_gb"],
             "ssd_gb": r["ssd_gb"],
             "hdd_gb": r["hdd_gb"],
@@ -74,8 +79,9 @@ def static_rows_for_names(
     out = {}
     for key, (name, kind) in names.items():
         specs = parse_specs(name, kind=kind)
-        cpu = matcher.match("cpu", specs.cpu_model) if matcher and specs.cpu_model else None
-        gpu = matcher.match("gpu", specs.gpu_model) if matcher and specs.gpu_model else None
+        # the PassMark row's score, else an estimate for a part newer than the tables
+        cpu = matcher.score("cpu", specs.cpu_model) if matcher and specs.cpu_model else None
+        gpu = matcher.score("gpu", specs.gpu_model) if matcher and specs.gpu_model else None
         out[key] = {
             "cpu_score": cpu.score if cpu else None,
             "gpu_score": gpu.score if gpu else None,

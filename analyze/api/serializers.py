@@ -259,6 +259,9 @@ class AnalysisUseCasesSerializer(AnalysisBlockSerializer):
     rows = AnalysisUseCaseRowSerializer(many=True)
     peers = serializers.IntegerField()
     peer_band = serializers.IntegerField(required=False)
+    estimated_note = serializers.CharField(
+        required=False, help_text="PassMark 표에 없는 부품의 추정 점수로 계산했을 때 그 안내"
+    )
 
 
 class AnalysisBandChangeSerializer(serializers.Serializer):

@@ -90,6 +90,13 @@ class ProductSerializer(serializers.ModelSerializer):
     manufacturer = ManufacturerBriefSerializer(read_only=True, allow_null=True)
     cpu_benchmark = BenchmarkBriefSerializer(read_only=True, allow_null=True)
     gpu_benchmark = BenchmarkBriefSerializer(read_only=True, allow_null=True)
+    # the part's score (the benchmark's, else an estimate for a part newer than the tables)
+    cpu_score = serializers.IntegerField(read_only=True, allow_null=True)
+    cpu_score_estimated = serializers.BooleanField(source="cpu_score_is_estimated", read_only=True)
+    cpu_score_note = serializers.CharField(read_only=True)
+    gpu_score = serializers.IntegerField(read_only=True, allow_null=True)
+    gpu_score_estimated = serializers.BooleanField(source="gpu_score_is_estimated", read_only=True)
+    gpu_score_note = serializers.CharField(read_only=True)
 
     class Meta:
         model = Product
@@ -98,8 +105,9 @@ class ProductSerializer(serializers.ModelSerializer):
             "image", "current_price", "current_price_day", "first_seen", "last_seen",
             "cpu_model", "gpu_model", "ram_gb", "ssd_gb", "hdd_gb", "vram_gb", "gpu_integrated",
             "os", "form_factor", "spec_summary", "cpu_benchmark", "cpu_match_confidence",
-            "gpu_benchmark", "gpu_match_confidence", "benchmark_match_locked", "is_demo",
-            "is_active", "updated_at",
+            "gpu_benchmark", "gpu_match_confidence", "benchmark_match_locked", "cpu_score",
+            "cpu_score_estimated", "cpu_score_note", "gpu_score", "gpu_score_estimated",
+            "gpu_score_note", "is_demo", "is_active", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 

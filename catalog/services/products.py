@@ -133,7 +133,8 @@ def apply_gpu_integrated(product: Product) -> list[str]:
 
 
 def apply_benchmark_match(product: Product) -> list[str]:
-    """Match the product's CPU/GPU against the PassMark tables unless staff locked the match."""
+    """Match the product's CPU/GPU against the PassMark tables unless staff locked the match;
+    a part with no row but a name the estimator reads gets an estimated score instead."""
     if product.benchmark_match_locked:
         return []
     from catalog.benchmarks import get_matcher
@@ -151,6 +152,16 @@ def apply_benchmark_match(product: Product) -> list[str]:
         if getattr(product, f"{part}_match_confidence") != confidence:
             setattr(product, f"{part}_match_confidence", confidence)
             changed.append(f"{part}_match_confidence")
+        # No row: a part newer than the tables gets an estimated score (never over a match).
+        estimate = matcher.estimate(part, name) if name and match is None else None
+        estimated = estimate.score if estimate else None
+        note = estimate.how[:400] if estimate else ""
+        if getattr(product, f"{part}_score_estimated") != estimated:
+            setattr(product, f"{part}_score_estimated", estimated)
+            changed.append(f"{part}_score_estimated")
+        if getattr(product, f"{part}_score_note") != note:
+            setattr(product, f"{part}_score_note", note)
+            changed.append(f"{part}_score_note")
     return changed
 
 
@@ -333,10 +344,15 @@ def set_benchmark_match(
     product.cpu_match_confidence = 1.0 if cpu_benchmark_id else None
     product.gpu_match_confidence = 1.0 if gpu_benchmark_id else None
     product.benchmark_match_locked = True
+    for part, bench_id in (("cpu", cpu_benchmark_id), ("gpu", gpu_benchmark_id)):
+        if bench_id:  # a row chosen by hand: its score, not an estimate
+            setattr(product, f"{part}_score_estimated", None)
+            setattr(product, f"{part}_score_note", "")
     product.save(
         update_fields=[
             "cpu_benchmark", "gpu_benchmark", "cpu_match_confidence", "gpu_match_confidence",
-            "benchmark_match_locked", "updated_at",
+            "benchmark_match_locked", "cpu_score_estimated", "cpu_score_note",
+            "gpu_score_estimated", "gpu_score_note", "updated_at",
         ]
     )  # fmt: skip
     announce_products_changed([product.pk], "specs")

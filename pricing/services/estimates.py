@@ -14,9 +14,9 @@ from pricing.ml.ensemble import Estimate
 from pricing.ml.features import (
     SpecRecord,
     record_fingerprint,
-    record_from_product,
 )
 from pricing.models import PricePrediction, PricingModel
+from pricing.product_records import record_from_product
 from pricing.services.active import (
     NoActiveModel,
     NotEstimated,

@@ -13,9 +13,9 @@ from pricing.ml.ensemble import FORMAT_VERSION, TrainConfig
 from pricing.ml.features import (
     SpecRecord,
     data_fingerprint,
-    record_from_product,
 )
 from pricing.models import PricingModel, TrainingRun
+from pricing.product_records import record_from_product
 from pricing.services.active import TRAIN_KINDS, artifact_dir
 from pricing.services.predictions import refresh_predictions
 

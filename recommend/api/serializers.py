@@ -15,10 +15,18 @@ class PartSerializer(serializers.Serializer):
 
 class CpuPartSerializer(PartSerializer):
     cpu_mark = serializers.IntegerField(allow_null=True)
+    cpu_mark_estimated = serializers.BooleanField(
+        help_text="PassMark 표에 없는 부품이라 이름과 비슷한 부품으로 추정한 점수"
+    )
+    estimate_note = serializers.CharField(help_text="추정 방법 (추정이 아니면 빈 문자열)")
 
 
 class GpuPartSerializer(PartSerializer):
     g3d_mark = serializers.IntegerField(allow_null=True)
+    g3d_mark_estimated = serializers.BooleanField(
+        help_text="PassMark 표에 없는 부품이라 이름과 비슷한 부품으로 추정한 점수"
+    )
+    estimate_note = serializers.CharField(help_text="추정 방법 (추정이 아니면 빈 문자열)")
     integrated = serializers.BooleanField()
     note = serializers.CharField()
 

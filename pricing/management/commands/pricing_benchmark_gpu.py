@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pricing.csv_records import records_from_csv
+from pricing.csv_records import records_from_csv, score_counts
 from pricing.gpu_snapshot import (
     SnapshotError,
     gpu_snapshot_rows,
@@ -66,7 +66,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{day} 그래픽카드 {len(rows)}개 → {out} ({counts})")
         records, errors = records_from_csv(out, matcher)
         scored = sum(1 for r in records if r.gpu_score)
-        self.stdout.write(f"PassMark 점수 매칭 {scored}/{len(records)}개 (2022년 이후 칩셋은 없음)")
+        self.stdout.write("PassMark 점수 {scored}/{n}개: 매칭 {matched}개, 추정 {estimated}개, 없음 {missing}개 (2022년 이후 칩셋은 이름과 비슷한 칩셋으로 추정)".format(scored=scored, n=len(records), **score_counts(records, matcher)))  # fmt: skip
         floor, floor_rows = peer_median_floor(records)
         self.stdout.write(
             f"잡음 기준: 같은 칩셋+VRAM의 다른 모든 카드(같은 카드의 다른 유통사 포함) 중앙값으로 "

@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pricing.ml.features import record_from_product
+from pricing.product_records import record_from_product
 from pricing.services import NoActiveModel, get_active, image_features_for
 
 
