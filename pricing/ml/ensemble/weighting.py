@@ -1,5 +1,6 @@
-"""Per-band member weights (non-negative least squares on validation rows) and split-conformal
-interval widths (on calibration rows)."""
+"""Per-band member weights (non-negative least squares on held-out rows), the model of how hard
+a product is (``fit_scale``: expected |log error| from the product's specs and how much the
+members disagree) and split-conformal quantiles of the error normalised by it."""
 
 from __future__ import annotations
 
@@ -60,13 +61,52 @@ def fit_weights(
 def fit_conformal(y: np.ndarray, pred: np.ndarray, bands: list[str], coverage: float) -> dict:
     """Split-conformal half-widths on the log scale, per predicted band (Mondrian) when the band
     has enough calibration rows, else the pooled width."""
+    return conformal_quantiles(np.abs(np.log(y / pred)), bands, coverage)
+
+
+# The difficulty model: small, shallow boosted trees on |log error| (no trimming: the hard rows
+# are the point). Its estimate never falls below SCALE_FLOOR x the mean held-out error, so one
+# confident leaf cannot make an interval vanish.
+SCALE_PARAMS = {"n_estimators": 150, "learning_rate": 0.05, "max_depth": 2, "subsample": 0.8,
+                "min_samples_leaf": 10}  # fmt: skip
+SCALE_FLOOR = 0.35
+
+
+def scale_features(x: np.ndarray, preds: dict[str, np.ndarray], fair: np.ndarray) -> np.ndarray:
+    """What the difficulty model reads: the encoded specs (anchor counts included: how many
+    listings back the configuration), how far the members disagree (std of their log estimates;
+    the boosting member's gap to the networks' median) and the log fair price."""
+    keys = sorted(preds)
+    logs = np.log(np.maximum(np.stack([preds[k] for k in keys], axis=1), 1.0))
+    nn = [i for i, k in enumerate(keys) if k != "gbm"]
+    gap = (
+        np.abs(np.log(np.maximum(preds["gbm"], 1.0)) - np.median(logs[:, nn], axis=1))
+        if "gbm" in preds and nn
+        else np.zeros(len(fair))
+    )
+    extra = np.stack([logs.std(axis=1), gap, np.log(np.maximum(fair, 1.0))], axis=1)
+    return np.hstack([np.asarray(x, dtype=np.float64), extra])
+
+
+def fit_scale(features: np.ndarray, resid: np.ndarray, seed: int) -> tuple[object, float]:
+    """(trees predicting |log error|, floor) from held-out rows' features and |log errors|."""
+    from pricing.ml.gbm import TreeEnsemble
+
+    params = {**SCALE_PARAMS, "n_estimators": SCALE_PARAMS["n_estimators"]}
+    trees = TreeEnsemble.fit(features, resid, seed=seed, trim=False, **params)
+    return trees, float(SCALE_FLOOR * max(np.mean(resid), 1e-3))
+
+
+def conformal_quantiles(scores: np.ndarray, bands: list[str], coverage: float) -> dict:
+    """The split-conformal quantile of ``scores`` at ``coverage``, pooled ("all") and per
+    predicted band (Mondrian) when the band has enough rows."""
 
     def quantile(r: np.ndarray) -> float:
         n = len(r)
         level = min(1.0, math.ceil((n + 1) * coverage) / n)
         return float(np.quantile(r, level, method="higher"))
 
-    resid = np.abs(np.log(y / pred))
+    resid = np.asarray(scores, dtype=np.float64)
     out = {"all": quantile(resid) if len(resid) else 0.5}
     band_arr = np.asarray(bands)
     for band in WEIGHT_BANDS:
