@@ -124,10 +124,10 @@ class FairPriceEnsemble:
         """Expected |log error| per row (ones without a difficulty model)."""
         if self.scale is None:
             return np.ones(len(fair))
-        from pricing.ml.ensemble.weighting import scale_features
+        from pricing.ml.ensemble.weighting import difficulty, scale_features
 
         feats = scale_features(data.x, preds, fair)
-        return np.maximum(self.scale.predict(feats), self.conformal.get("floor", 0.0))
+        return difficulty(self.scale.predict(feats), self.conformal)
 
     def interval(
         self, fair: np.ndarray, bands: list[str], difficulty: np.ndarray | None = None

@@ -30,6 +30,7 @@ from pricing.ml.ensemble.model import FairPriceEnsemble
 from pricing.ml.ensemble.splits import group_split, grouped_folds
 from pricing.ml.ensemble.weighting import (
     conformal_quantiles,
+    difficulty,
     fit_scale,
     fit_weights,
     scale_features,
@@ -146,25 +147,24 @@ def train_ensemble(
     # Stacking: candidate weightings judged by their out-of-fold MAPE on the held-out rows
     # (weights fitted on four fifths of the groups, scored on the fifth). Every member alone is
     # a candidate, so the chosen combination is never worse out of fold than the best member.
-    chosen, held_errors, held_fair, held_bands = choose_weighting(
+    chosen, held_errors, held_fair, _bands = choose_weighting(
         ensemble, preds, held.y, held_groups, config.seed
     )
     ensemble.gbm_used = any(w.get("gbm", 0.0) > 0 for w in ensemble.band_weights.values())
 
     # Adaptive intervals: a difficulty model of |log error| (cross-fitted on the held-out rows,
     # so each row's difficulty comes from trees that did not see it), then split-conformal
-    # quantiles of |log error| / difficulty per band.
+    # quantile of |log error| / difficulty (pooled over bands).
     resid = np.abs(np.log(held.y / held_fair))
     feats = scale_features(held.x, preds, held_fair)
     honest = np.zeros(len(resid))
-    floor = 0.0
     for part in grouped_folds(held_groups, min(SCALE_FOLDS, len(set(held_groups))), config.seed):
         rest = np.setdiff1d(np.arange(len(resid)), part)
-        trees, floor = fit_scale(feats[rest], resid[rest], config.seed)
-        honest[part] = np.maximum(trees.predict(feats[part]), floor)
-    ensemble.scale, floor = fit_scale(feats, resid, config.seed)
-    ensemble.conformal = {**conformal_quantiles(resid / honest, held_bands, config.coverage),
-                          "floor": floor, "normalised": 1.0}  # fmt: skip
+        trees, bounds = fit_scale(feats[rest], resid[rest], config.seed)
+        honest[part] = difficulty(trees.predict(feats[part]), bounds)
+    ensemble.scale, bounds = fit_scale(feats, resid, config.seed)
+    pooled = ["all"] * len(resid)
+    ensemble.conformal = {**conformal_quantiles(resid / honest, pooled, config.coverage), **bounds}
     metrics: dict[str, object] = {
         "rows": len(records),
         "train_rows": len(train_i),
