@@ -76,7 +76,9 @@ def load_ensemble(path: Path) -> FairPriceEnsemble:
 
 
 def _from_payload(payload: dict) -> FairPriceEnsemble:
-    config = TrainConfig(**{**payload["config"], "members": tuple(payload["config"]["members"])})
+    stored = payload["config"]
+    config = TrainConfig(**{**stored, "members": tuple(stored["members"]),
+                            "residual_members": tuple(stored.get("residual_members", ()))})  # fmt: skip
     encoder = SpecEncoder.from_state(payload["encoder"])
     networks, meta = {}, {}
     for key, member in payload["members"].items():

@@ -87,19 +87,25 @@ class FairPriceEnsemble:
 
     # ------------------------------------------------------------------ prediction
 
-    def member_predictions(self, data: Dataset) -> dict[str, np.ndarray]:
-        """{member: predicted price (KRW)} for every row."""
+    def member_predictions(
+        self, data: Dataset, base_log: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
+        """{member: predicted price (KRW)} for every row. The residual members correct the
+        boosting member's log estimate (``base_log``: given, e.g. out of fold during training,
+        or that of the boosting member here)."""
         import torch
 
+        if base_log is None and self.gbm is not None:
+            base_log = self.gbm.predict(data.x)
         out: dict[str, np.ndarray] = {}
         tensors = as_tensors(data)
         with torch.inference_mode():
             for key, net in self.networks.items():
                 net.eval()
                 raw = net(*tensors).double().cpu().numpy()
-                out[key] = from_target(raw, self.member_meta[key])
-        if self.gbm is not None:
-            out["gbm"] = np.exp(self.gbm.predict(data.x))
+                out[key] = from_target(raw, self.member_meta[key], base_log)
+        if base_log is not None:
+            out["gbm"] = np.exp(base_log)
         return out
 
     def combine(
