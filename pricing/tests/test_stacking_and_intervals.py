@@ -42,7 +42,9 @@ def test_the_chosen_weighting_is_never_worse_out_of_fold_than_the_best_member() 
     chosen, errors, oof, _bands = choose_weighting(ensemble, preds, y, groups, seed=0)
     best = min(mape(y, v) for v in preds.values())
     assert mape(y, oof) <= best + 1e-3
-    assert errors[chosen] == min(errors.values())
+    # The trees alone stay unless another weighting is clearly (2 %) better out of fold.
+    assert errors[chosen] <= errors["gbm_only"]
+    assert errors[chosen] <= min(errors.values()) * 1.03
     assert {"gbm_only", "base_only", "networks", "with_gbm", "pooled"} <= set(errors)
     # Every band's weights sum to one.
     for weights in ensemble.band_weights.values():
