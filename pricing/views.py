@@ -130,6 +130,7 @@ def model_card(request: HttpRequest) -> HttpResponse:
             for k, v in (test.get("members") or {}).items()
         ]
         context["coverage"] = test.get("coverage")
+        context["width"] = test.get("width")
         context["weight_rows"] = [
             {
                 "label": WEIGHT_BAND_LABELS[b],

@@ -1,10 +1,17 @@
-"""Grouped k-fold cross-validation of the whole pipeline (ensemble, members, two baselines).
+"""k-fold cross-validation of the whole pipeline (ensemble, members, two baselines), under two
+protocols:
+
+* ``grouped``: the folds split by ``SpecRecord.group_key``, so a test row's configuration was
+  never seen in training (what the configuration form and a brand-new product face);
+* ``listing``: plain random folds over rows, so other listings of the same configuration are
+  in training (what a product already in the live catalog faces).
 
 Each fold trains a complete ensemble (its own train/validation/calibration split inside the
-fold's training rows) and predicts the fold's test rows, whose groups it has never seen
-(``SpecRecord.group_key``). Baselines: the median price of the same CPU+GPU group in the fold's
-training rows (falling back to the GPU alone, then to the overall median), and the
-gradient-boosting member alone.
+fold's training rows) and predicts the fold's test rows. Baselines: the median price of the same
+CPU+GPU group in the fold's training rows (falling back to the GPU alone, then to the overall
+median), and the gradient-boosting member alone (a member, always trained). Measures
+(``pricing.ml.ensemble.metrics``): MAPE, MdAPE, share within ±10 %, R², overall and per weight
+band; interval coverage and mean width; the peer-median noise yardstick.
 """
 
 from __future__ import annotations
@@ -20,22 +27,25 @@ import numpy as np
 from pricing.ml.ensemble import (
     TrainConfig,
     TrainingError,
-    fit_gbm,
     grouped_folds,
     load_image_features,
     train_ensemble,
     weight_band_metrics,
 )
+from pricing.ml.ensemble.metrics import interval_metrics
 from pricing.ml.features import SpecRecord
 
 logger = logging.getLogger(__name__)
 
 MIN_EVAL_ROWS = 50
+PROTOCOLS = ("grouped", "listing")
+MEMBERS = ("base", "v1", "v2", "v3", "gbm")
 
 
 @dataclass
 class EvaluationReport:
-    """Out-of-fold metrics: {method: {band: {mape, r2, n}}} plus interval coverage."""
+    """Out-of-fold metrics: {method: {band: {mape, mdape, within10, r2, n}}} plus the interval's
+    coverage and mean width, overall and per band ({band: {coverage, width, n}})."""
 
     rows: int
     folds: int
@@ -44,6 +54,11 @@ class EvaluationReport:
     coverage: float = float("nan")
     coverage_target: float = 0.9
     mean_interval_width: float = float("nan")
+    interval: dict[str, dict[str, float]] = field(default_factory=dict)
+    protocol: str = "grouped"
+    peer_median: float = float("nan")
+    peer_median_rows: int = 0
+    weightings: dict[str, int] = field(default_factory=dict)
     gbm_used_folds: int = 0
     baseline_fallbacks: int = 0
     images_used: int = 0
@@ -54,6 +69,15 @@ class EvaluationReport:
     @property
     def ensemble(self) -> dict[str, float]:
         return self.metrics["ensemble"]["all"]
+
+    @property
+    def best_member(self) -> tuple[str, float]:
+        """(member, MAPE) of the ensemble's member with the lowest out-of-fold MAPE."""
+        scored = {k: self.metrics[k]["all"]["mape"] for k in MEMBERS if k in self.metrics}
+        if not scored:
+            return "", float("nan")
+        key = min(scored, key=scored.get)
+        return key, scored[key]
 
 
 def group_median_baseline(
@@ -93,14 +117,38 @@ def peer_median_floor(records: list[SpecRecord]) -> tuple[float, int]:
     return (float(np.mean(errors)) if errors else float("nan")), len(errors)
 
 
+def listing_folds(n: int, folds: int, seed: int) -> list[np.ndarray]:
+    """Test indices of ``folds`` random folds over ``n`` rows (no grouping)."""
+    order = np.random.default_rng(seed).permutation(n)
+    return [np.sort(part) for part in np.array_split(order, folds)]
+
+
+def evaluate(
+    records: list[SpecRecord],
+    folds: int = 5,
+    seed: int = 0,
+    config: TrainConfig | None = None,
+    progress: Callable[[str], None] | None = None,
+    protocols: tuple[str, ...] = PROTOCOLS,
+) -> dict[str, EvaluationReport]:
+    """{protocol: report} for each asked protocol (see module doc)."""
+    out = {}
+    for protocol in protocols:
+        if protocol not in PROTOCOLS:
+            raise TrainingError(f"알 수 없는 평가 방식 {protocol!r} (grouped, listing)")
+        out[protocol] = cross_validate(records, folds, seed, config, progress, protocol)
+    return out
+
+
 def cross_validate(
     records: list[SpecRecord],
     folds: int = 5,
     seed: int = 0,
     config: TrainConfig | None = None,
     progress: Callable[[str], None] | None = None,
+    protocol: str = "grouped",
 ) -> EvaluationReport:
-    """Grouped k-fold CV of the ensemble, its members and the baselines (see module doc)."""
+    """k-fold CV (grouped or listing folds) of the ensemble, its members and the baselines."""
     started = time.perf_counter()
     config = replace(config or TrainConfig(), seed=seed, test_fraction=0.0)
     records = [r for r in records if r.price and r.price > 0]
@@ -119,9 +167,16 @@ def cross_validate(
     low = np.zeros(len(records))
     high = np.zeros(len(records))
     report = EvaluationReport(rows=len(records), folds=folds, groups=len(set(groups)),
-                              coverage_target=config.coverage, backbone_pretrained=pretrained)  # fmt: skip
+                              coverage_target=config.coverage, backbone_pretrained=pretrained,
+                              protocol=protocol)  # fmt: skip
     report.images_used = sum(1 for r in records if r.image_sha256 in features)
-    for k, test_i in enumerate(grouped_folds(groups, folds, seed)):
+    report.peer_median, report.peer_median_rows = peer_median_floor(records)
+    splits = (
+        grouped_folds(groups, folds, seed)
+        if protocol == "grouped"
+        else listing_folds(len(records), folds, seed)
+    )
+    for k, test_i in enumerate(splits):
         fold_started = time.perf_counter()
         test_set = set(test_i.tolist())
         train_records = [r for i, r in enumerate(records) if i not in test_set]
@@ -133,19 +188,10 @@ def cross_validate(
             image_meta=(image_dim, pretrained),
         )
         report.gbm_used_folds += int(ensemble.gbm_used)
+        weighting = str(ensemble.metrics.get("weighting", ""))
+        report.weightings[weighting] = report.weightings.get(weighting, 0) + 1
         data = ensemble.dataset(test_records, features)
-        member = ensemble.member_predictions(data)
-        fair, bands = ensemble.combine(member)
-        lo, hi = ensemble.interval(fair, bands)
-        if "gbm" not in member:
-            gbm = fit_gbm(
-                ensemble.encoder,
-                ensemble.encoder.transform(train_records),
-                np.asarray([r.price for r in train_records], dtype=np.float64),
-                seed + k,
-                config.gbm_estimators,
-            )
-            member["gbm"] = np.exp(gbm.predict(data.x))
+        member, fair, _bands, lo, hi = ensemble.predict_with_interval(data)
         baseline, fallbacks = group_median_baseline(train_records, test_records)
         report.baseline_fallbacks += fallbacks
         for name, values in [("ensemble", fair), *member.items(), ("group_median", baseline)]:
@@ -154,12 +200,13 @@ def cross_validate(
         report.fold_seconds.append(round(time.perf_counter() - fold_started, 1))
         if progress:
             progress(
-                f"fold {k + 1}/{folds}: test {len(test_i)} rows, "
-                f"{report.fold_seconds[-1]:.1f}s, gbm {'used' if ensemble.gbm_used else 'unused'}"
+                f"{protocol} fold {k + 1}/{folds}: test {len(test_i)} rows, "
+                f"{report.fold_seconds[-1]:.1f}s, weighting {weighting}"
             )
     for name, values in preds.items():
         report.metrics[name] = weight_band_metrics(y, values)
-    report.coverage = float(np.mean((y >= low) & (y <= high)))
-    report.mean_interval_width = float(np.mean((high - low) / preds["ensemble"]))
+    report.interval = interval_metrics(y, preds["ensemble"], low, high)
+    report.coverage = report.interval["all"]["coverage"]
+    report.mean_interval_width = report.interval["all"]["width"]
     report.seconds = round(time.perf_counter() - started, 1)
     return report

@@ -171,6 +171,9 @@ class SpecEncoder:
         self.anchor_center = 0.0
         self.anchors: dict[str, dict[str, list[float]]] = {}
         self.anchor_groups: dict[str, dict[str, list[float]]] = {}
+        # Keys of the records the anchor tables were built from (None: encoders saved before,
+        # every record treated as one of them).
+        self.anchor_keys: set[str] | None = None
 
     # ------------------------------------------------------------------ fitting
 
@@ -218,6 +221,7 @@ class SpecEncoder:
         priced = [r for r in records if r.price and r.price > 0]
         self.use_anchors = bool(priced)
         self.anchors, self.anchor_groups = {}, {}
+        self.anchor_keys = {r.key for r in priced if r.key}
         if not priced:
             return
         logs = np.log([float(r.price) for r in priced])
@@ -242,12 +246,15 @@ class SpecEncoder:
 
     def _anchor(self, record: SpecRecord, level: str) -> tuple[float, float]:
         """(mean clipped log price - centre, log2(1 + count)) of the training rows sharing this
-        record's anchor key, its own group left out (a training row never sees its own price,
-        as a held-out row would not); (0, 0) when no other row shares the key."""
+        record's anchor key; for a record the tables were built from, its own group left out (a
+        training row never sees its own price, as a held-out row would not); a record they were
+        not built from (a new listing) sees every training row of its key, the other listings of
+        its own configuration included. (0, 0) when no other row shares the key."""
         key = record.anchor_key(level)
         total, count = self.anchors.get(level, {}).get(key, (0.0, 0.0))
         own = self.anchor_groups.get(level, {}).get(f"{key}\x1f{record.group_key}")
-        if own:
+        fitted = self.anchor_keys is None or not record.key or record.key in self.anchor_keys
+        if own and fitted:
             total, count = total - own[0], count - own[1]
         if count < 0.5:
             return 0.0, 0.0
@@ -358,6 +365,7 @@ class SpecEncoder:
                 "anchor_center": self.anchor_center,
                 "anchors": self.anchors,
                 "anchor_groups": self.anchor_groups,
+                "anchor_keys": sorted(self.anchor_keys or ()),
             }
         return out
 
@@ -373,6 +381,8 @@ class SpecEncoder:
                                for lv, t in state["anchors"].items()}  # fmt: skip
             encoder.anchor_groups = {lv: {k: list(v) for k, v in t.items()}
                                      for lv, t in state["anchor_groups"].items()}  # fmt: skip
+            keys = state.get("anchor_keys")
+            encoder.anchor_keys = {str(k) for k in keys} if keys is not None else None
         return encoder
 
 

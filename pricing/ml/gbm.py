@@ -45,8 +45,11 @@ class TreeEnsemble:
         self.value = value.astype(np.float64)
 
     @classmethod
-    def fit(cls, x: np.ndarray, y: np.ndarray, seed: int = 0, **overrides: object) -> TreeEnsemble:
-        """Fit scikit-learn's booster on (x, y) and export its trees."""
+    def fit(
+        cls, x: np.ndarray, y: np.ndarray, seed: int = 0, trim: bool = True, **overrides: object
+    ) -> TreeEnsemble:
+        """Fit scikit-learn's booster on (x, y) and export its trees (``trim``: refit without
+        the rows the first fit found absurd)."""
         from sklearn.ensemble import GradientBoostingRegressor
 
         params = {**GBM_PARAMS, **overrides}
@@ -55,7 +58,7 @@ class TreeEnsemble:
         resid = y - model.predict(x)
         mad = float(np.median(np.abs(resid - np.median(resid)))) * 1.4826
         keep = np.abs(resid) <= TRIM_MADS * mad if mad > 0 else np.ones(len(y), dtype=bool)
-        if keep.sum() >= max(10, len(y) // 2) and not keep.all():
+        if trim and keep.sum() >= max(10, len(y) // 2) and not keep.all():
             model = GradientBoostingRegressor(random_state=seed, **params)
             model.fit(x[keep], y[keep])
         trees = [est[0].tree_ for est in model.estimators_]

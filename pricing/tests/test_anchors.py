@@ -6,6 +6,7 @@ import math
 import random
 
 import numpy as np
+import pytest
 
 from pricing.ml.ensemble import fit_gbm, grouped_folds
 from pricing.ml.features import SpecEncoder, SpecRecord
@@ -48,6 +49,16 @@ def test_a_training_row_never_sees_its_own_price_in_its_anchor() -> None:
     assert math.isclose(count, math.log2(5), rel_tol=1e-6)
     # An unseen chipset has no anchor at all.
     assert anchor_of(encoder, card("n", "RTX 4090", "ASUS", None)) == (0.0, 0.0)
+    # A new listing of a known configuration (another ASUS 3060 seller, not trained on) sees
+    # the other listings of its own group too, and so does the encoder after a round trip.
+    new = card("a3", "RTX 3060", "ASUS", 410_000)
+    for enc in (encoder, SpecEncoder.from_state(encoder.state())):
+        value, count = anchor_of(enc, new)
+        assert math.isclose(value + center, expected, rel_tol=1e-5)
+        assert math.isclose(count, math.log2(5), rel_tol=1e-6)
+    assert anchor_of(SpecEncoder.from_state(encoder.state()), rows[0])[1] == pytest.approx(
+        math.log2(3)
+    )
 
 
 def test_one_placeholder_listing_moves_its_configurations_anchor_by_a_bounded_amount() -> None:

@@ -23,10 +23,36 @@ def test_it_prints_members_baselines_and_the_exact_last_line(tmp_path: object) -
         stdout=out, stderr=StringIO(),
     )  # fmt: skip
     lines = out.getvalue().strip().splitlines()
-    assert re.fullmatch(r"MAPE=\d+\.\d{3} R2=-?\d+\.\d{3} n=90", lines[-1])
+    x = r"-?\d+\.\d{3}"
+    assert re.fullmatch(
+        rf"MAPE={x} MdAPE={x} R2={x} coverage={x} width={x} best_member_MAPE={x} "
+        rf"listing_MAPE={x} listing_MdAPE={x} listing_R2={x} n=90",
+        lines[-1],
+    ), lines[-1]
     text = out.getvalue()
-    for label in ("앙상블", "V3 제조사 임베딩", "GBM 단독", "CPU+GPU 그룹 중앙값", "포함률"):
+    for label in ("앙상블", "V3 제조사 임베딩", "GBM 단독", "CPU+GPU 그룹 중앙값", "포함률",
+                  "그룹 교차검증", "목록 교차검증", "MdAPE", "잡음 기준"):  # fmt: skip
         assert label in text
+    assert Product.objects.count() == 0  # nothing written to the catalog
+
+
+@pytest.mark.django_db
+def test_one_protocol_alone_keeps_the_line_with_nan_for_the_other(tmp_path: object) -> None:
+    write_passmark(tmp_path / "passmark")
+    write_product_csv(tmp_path / "products.csv", synthetic_records(60))
+    out = StringIO()
+    call_command(
+        "evaluate_pricing", "--csv", str(tmp_path / "products.csv"), "--folds", "2",
+        "--epochs", "1", "--passmark", str(tmp_path / "passmark"), "--no-images",
+        "--protocols", "grouped", stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+    last = out.getvalue().strip().splitlines()[-1]
+    assert re.fullmatch(
+        r"MAPE=\S+ MdAPE=\S+ R2=\S+ coverage=\d\.\d{3} width=\S+ best_member_MAPE=\S+ "
+        r"listing_MAPE=nan listing_MdAPE=nan listing_R2=nan n=60",
+        last,
+    ), last
+    assert "목록 교차검증" not in out.getvalue()
     assert Product.objects.count() == 0  # nothing written to the catalog
 
 

@@ -1,7 +1,14 @@
-"""Grouped k-fold evaluation of the fair-price pipeline on a product CSV or the catalog.
+"""k-fold evaluation of the fair-price pipeline on a product CSV or the catalog, under both
+protocols (grouped folds, listing folds; ``pricing.ml.evaluation``).
 
 The CSV is parsed in memory with the catalog's parser and benchmark matcher; nothing is written
-to the catalog. The last line is exactly ``MAPE=<x.xxx> R2=<x.xxx> n=<rows>`` (ensemble).
+to the catalog. The last line is exactly ``MAPE=<x.xxx> MdAPE=<x.xxx> R2=<x.xxx>
+coverage=<x.xxx> width=<x.xxx> best_member_MAPE=<x.xxx> listing_MAPE=<x.xxx>
+listing_MdAPE=<x.xxx> listing_R2=<x.xxx> n=<rows>``: the unprefixed figures are the grouped
+protocol's ensemble (coverage and width: its 90 % interval, width as a fraction of the fair
+price; best_member_MAPE: the lowest grouped MAPE among its members), the listing_ ones the
+listing protocol's. With ``--protocols grouped`` (or ``listing``) alone, the other protocol's
+figures print as ``nan``; the line keeps its shape.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pricing.csv_records import CsvRecordError, records_from_csv
 from pricing.ml.ensemble import TrainConfig, TrainingError
-from pricing.ml.evaluation import EvaluationReport, cross_validate
+from pricing.ml.evaluation import PROTOCOLS, EvaluationReport, evaluate
 from pricing.ml.features import WEIGHT_BAND_LABELS, WEIGHT_BANDS
 
 METHOD_LABELS = {
@@ -24,37 +31,102 @@ METHOD_LABELS = {
 }
 
 
-def write_report(stdout: object, report: EvaluationReport) -> None:
-    """The per-method, per-band table; the exact last line."""
-    stdout.write(
-        f"{report.rows}개 행, 서로 다른 구성 {report.groups}개, {report.folds}겹 그룹 교차검증 "
-        f"(이미지 {report.images_used}개, 사전학습 백본 {'예' if report.backbone_pretrained else '아니오'})"
+PROTOCOL_LABELS = {
+    "grouped": "그룹 교차검증 (처음 보는 구성)",
+    "listing": "목록 교차검증 (같은 구성의 다른 목록은 학습에 있음)",
+}
+
+
+def _f(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def last_line(reports: dict[str, EvaluationReport]) -> str:
+    """``MAPE=… MdAPE=… R2=… coverage=… width=… best_member_MAPE=… listing_MAPE=…
+    listing_MdAPE=… listing_R2=… n=…``: unprefixed = grouped; a protocol not run prints nan."""
+    nan = float("nan")
+    grouped, listing = reports.get("grouped"), reports.get("listing")
+    g = grouped.ensemble if grouped else {}
+    li = listing.ensemble if listing else {}
+    rows = next(iter(reports.values())).rows
+    return (
+        f"MAPE={_f(g.get('mape', nan))} MdAPE={_f(g.get('mdape', nan))} R2={_f(g.get('r2', nan))} "
+        f"coverage={_f(grouped.coverage if grouped else nan)} "
+        f"width={_f(grouped.mean_interval_width if grouped else nan)} "
+        f"best_member_MAPE={_f(grouped.best_member[1] if grouped else nan)} "
+        f"listing_MAPE={_f(li.get('mape', nan))} listing_MdAPE={_f(li.get('mdape', nan))} "
+        f"listing_R2={_f(li.get('r2', nan))} n={rows}"
     )
-    header = f"{'방법':<28}" + "".join(
-        f"{'전체' if b == 'all' else WEIGHT_BAND_LABELS[b]:>14}" for b in ["all", *WEIGHT_BANDS]
-    )
-    stdout.write(header)
-    for method in ["ensemble", "base", "v1", "v2", "v3", "gbm", "group_median"]:
-        bands = report.metrics.get(method)
-        if not bands:
-            continue
+
+
+def write_report(stdout: object, reports: dict[str, EvaluationReport] | EvaluationReport) -> None:
+    """Per protocol: the per-method, per-band table, the interval per band; then the exact last
+    line (``last_line``)."""
+    if isinstance(reports, EvaluationReport):
+        reports = {reports.protocol: reports}
+    bands = ["all", *WEIGHT_BANDS]
+    band_names = {b: "전체" if b == "all" else WEIGHT_BAND_LABELS[b] for b in bands}
+    for protocol, report in reports.items():
+        stdout.write(
+            f"[{PROTOCOL_LABELS[protocol]}] {report.rows}개 행, 서로 다른 구성 {report.groups}개, "
+            f"{report.folds}겹 (이미지 {report.images_used}개, "
+            f"사전학습 백본 {'예' if report.backbone_pretrained else '아니오'})"
+        )
+        stdout.write(f"{'방법':<28}" + "".join(f"{band_names[b]:>24}" for b in bands))
+        for method in ["ensemble", "base", "v1", "v2", "v3", "gbm", "group_median"]:
+            cells_by_band = report.metrics.get(method)
+            if not cells_by_band:
+                continue
+            cells = []
+            for b in bands:
+                v = cells_by_band.get(b)
+                cells.append(
+                    f"{v['mape']:.3f}/{v['mdape']:.3f}/{100 * v['within10']:.0f}%/{v['r2']:.2f}"
+                    if v
+                    else "-"
+                )
+            stdout.write(f"{METHOD_LABELS[method]:<28}" + "".join(f"{c:>24}" for c in cells))
+        stdout.write("(칸: MAPE/MdAPE/±10% 안 비율/R², 가중치 가격대는 실제 가격 기준)")
         cells = []
-        for b in ["all", *WEIGHT_BANDS]:
-            v = bands.get(b)
-            cells.append(f"{v['mape']:.3f}/{v['r2']:.2f}" if v else "-")
-        stdout.write(f"{METHOD_LABELS[method]:<28}" + "".join(f"{c:>14}" for c in cells))
-    stdout.write("(칸: MAPE/R², 가중치 가격대는 실제 가격 기준)")
+        for b in bands:
+            v = report.interval.get(b)
+            cells.append(f"{v['coverage']:.3f}/{v['width']:.2f}" if v else "-")
+        stdout.write(f"{'예측 구간 포함률/평균 폭':<28}" + "".join(f"{c:>24}" for c in cells))
+        member, member_mape = report.best_member
+        stdout.write(
+            f"예측 구간 포함률 {report.coverage:.3f} (목표 {report.coverage_target:.2f}), "
+            f"평균 폭 {report.mean_interval_width:.2f}×적정가; 가장 나은 멤버 "
+            f"{METHOD_LABELS.get(member, member)} MAPE {member_mape:.3f}; 가중치 선택 "
+            + ", ".join(f"{k} {v}겹" for k, v in sorted(report.weightings.items()))
+            + f"; 기준선이 그룹을 못 찾아 대체한 행 {report.baseline_fallbacks}개; "
+            f"{report.seconds:.0f}s"
+        )
+    report = next(iter(reports.values()))
     stdout.write(
-        f"예측 구간 포함률 {report.coverage:.3f} (목표 {report.coverage_target:.2f}), "
-        f"평균 폭 {report.mean_interval_width:.2f}×적정가; GBM 사용 {report.gbm_used_folds}/{report.folds}겹; "
-        f"기준선이 그룹을 못 찾아 대체한 행 {report.baseline_fallbacks}개; {report.seconds:.0f}s"
+        f"잡음 기준: 같은 CPU+GPU(+VRAM)의 다른 모든 행 중앙값으로 맞히면 MAPE "
+        f"{report.peer_median:.3f} ({report.peer_median_rows}개 행; 그룹 교차검증에서는 "
+        f"쓸 수 없는 정보)"
     )
-    e = report.ensemble
-    stdout.write(f"MAPE={e['mape']:.3f} R2={e['r2']:.3f} n={report.rows}")
+    stdout.write(last_line(reports))
+
+
+def add_protocols_argument(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--protocols", default=",".join(PROTOCOLS),
+        help="평가 방식: grouped(처음 보는 구성), listing(무작위 목록), 쉼표로 여러 개 (기본: 둘 다)",
+    )  # fmt: skip
+
+
+def protocols_option(value: str) -> tuple[str, ...]:
+    protocols = tuple(p.strip() for p in value.split(",") if p.strip())
+    unknown = [p for p in protocols if p not in PROTOCOLS]
+    if unknown or not protocols:
+        raise CommandError(f"--protocols는 {', '.join(PROTOCOLS)} 중에서 고릅니다")
+    return protocols
 
 
 class Command(BaseCommand):
-    help = "상품 CSV(또는 현재 카탈로그)로 적정가 파이프라인을 그룹 k겹 교차검증합니다"
+    help = "상품 CSV(또는 현재 카탈로그)로 적정가 파이프라인을 그룹·목록 k겹 교차검증합니다"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--csv", help="import_products 형식의 상품 CSV (없으면 현재 카탈로그)")
@@ -64,6 +136,7 @@ class Command(BaseCommand):
         parser.add_argument("--passmark", help="PassMark CSV 폴더 (없으면 DB의 벤치마크 표)")
         parser.add_argument("--kinds", default="desktop,laptop", help="카탈로그 평가 시 종류")
         parser.add_argument("--no-images", action="store_true")
+        add_protocols_argument(parser)
 
     def handle(self, *args: object, **options: object) -> None:
         if options["folds"] < 2:
@@ -71,9 +144,10 @@ class Command(BaseCommand):
         records = self.load(options)
         config = TrainConfig(max_epochs=options["epochs"], use_images=not options["no_images"])
         try:
-            report = cross_validate(
+            report = evaluate(
                 records, folds=options["folds"], seed=options["seed"], config=config,
                 progress=lambda msg: self.stderr.write(msg),
+                protocols=protocols_option(options["protocols"]),
             )  # fmt: skip
         except TrainingError as exc:
             raise CommandError(str(exc)) from exc

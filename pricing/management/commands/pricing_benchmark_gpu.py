@@ -3,7 +3,10 @@
 Reads ``VGA_YYYY-MM.csv`` from the Danawa-Crawler history folder (default
 ``../shared/data/danawa/price_history``), takes each card's lowest new-product price on the
 snapshot day, writes a product CSV in the ``import_products`` format and evaluates it with the
-same grouped cross-validation as ``evaluate_pricing`` (benchmark scores from the PassMark CSVs).
+same cross-validation as ``evaluate_pricing`` (both protocols, grouped and listing folds;
+benchmark scores from the PassMark CSVs) and the same report, whose last line is
+``MAPE=… MdAPE=… R2=… coverage=… width=… best_member_MAPE=… listing_MAPE=… listing_MdAPE=…
+listing_R2=… n=…`` (see ``evaluate_pricing``).
 """
 
 from __future__ import annotations
@@ -21,9 +24,13 @@ from pricing.gpu_snapshot import (
     passmark_matcher,
     write_product_csv,
 )
-from pricing.management.commands.evaluate_pricing import write_report
+from pricing.management.commands.evaluate_pricing import (
+    add_protocols_argument,
+    protocols_option,
+    write_report,
+)
 from pricing.ml.ensemble import TrainConfig, TrainingError
-from pricing.ml.evaluation import cross_validate, peer_median_floor
+from pricing.ml.evaluation import evaluate, peer_median_floor
 
 DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
 
@@ -44,6 +51,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--epochs", type=int, default=100)
         parser.add_argument("--limit", type=int, default=0, help="앞에서 N개 행만 (빠른 확인용)")
+        add_protocols_argument(parser)
 
     def handle(self, *args: object, **options: object) -> None:
         day = None
@@ -73,10 +81,11 @@ class Command(BaseCommand):
             f"맞히면 MAPE {floor:.3f} ({floor_rows}개 행; 그룹 교차검증에서는 쓸 수 없는 정보)"
         )
         try:
-            report = cross_validate(
+            report = evaluate(
                 records, folds=options["folds"], seed=options["seed"],
                 config=TrainConfig(max_epochs=options["epochs"], use_images=False),
                 progress=lambda msg: self.stderr.write(msg),
+                protocols=protocols_option(options["protocols"]),
             )  # fmt: skip
         except TrainingError as exc:
             raise CommandError(str(exc)) from exc

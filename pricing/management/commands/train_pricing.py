@@ -56,7 +56,8 @@ class Command(BaseCommand):
             e = test["ensemble"]["all"]
             self.stdout.write(
                 f"시험 데이터 {e['n']}개: MAPE={e['mape']:.3f} R2={e['r2']:.3f} "
-                f"구간 포함률={test['coverage']:.3f} (목표 {model.coverage_target:.2f})"
+                f"구간 포함률={test['coverage']:.3f} (목표 {model.coverage_target:.2f}) "
+                f"평균 폭={test.get('width', float('nan')):.2f}×적정가; 가중치 {m.get('weighting')}"
             )
             for key, v in test["members"].items():
                 self.stdout.write(f"  {key}: MAPE={v['mape']:.3f} R2={v['r2']:.3f}")

@@ -1,13 +1,15 @@
 """Training and inference of the fair-price ensemble.
 
 ``train_ensemble(records, config)`` (``training``) splits the priced records by group
-(``splits``) into train / validation / calibration (/ test), trains the four reference networks
-(``members``) and the gradient-boosting member on train, early-stops on validation, re-fits the
-per-band member weights on validation (``weighting``; the gradient-boosting member joins only
-when it lowers the validation error), fits split-conformal interval widths on calibration and,
-when a test split is asked for, measures everything on it (``metrics``). The result is a
-:class:`FairPriceEnsemble` (``model``) that saves to and loads from one versioned
-``weights_only`` torch file (``artifact``).
+(``splits``) into train / validation / calibration (/ test). The gradient-boosting member
+(``pricing.ml.gbm``) gets out-of-fold estimates for every row (refitted without each quarter of
+the groups); the four reference networks (``members``) train on train and early-stop on
+validation, V1-V3 learning the residual of those boosting estimates. On the held-out rows
+(validation + calibration) the member weights are stacked (``choose_weighting``: every member
+alone is a candidate) and the adaptive interval is fitted (``weighting``: a difficulty model and
+a conformal quantile of the normalised error); when a test split is asked for, everything is
+measured on it (``metrics``). The result is a :class:`FairPriceEnsemble` (``model``) that saves
+to and loads from one versioned ``weights_only`` torch file (``artifact``).
 
 The names below are the package's public surface (``from pricing.ml.ensemble import ...``).
 """

@@ -12,10 +12,12 @@ from pathlib import Path
 from pricing.ml.ensemble.config import TrainConfig
 from pricing.ml.ensemble.model import FairPriceEnsemble
 from pricing.ml.features import SpecEncoder
-from pricing.ml.gbm import AnchoredTrees
+from pricing.ml.gbm import AnchoredTrees, TreeEnsemble
 from pricing.ml.network import MEMBER_BY_KEY, build_network
 
-FORMAT_VERSION = 1
+# 2: the boosting member always stored; stacked weights; the difficulty model of the adaptive
+# intervals (``scale``), whose conformal quantiles version 1 widths are not.
+FORMAT_VERSION = 2
 # What a payload this code cannot read raises while it is loaded (missing keys, other shapes, a
 # file that is not a torch archive, or one ``weights_only`` refuses).
 _UNREADABLE = (KeyError, TypeError, AttributeError, RuntimeError, EOFError, pickle.UnpicklingError)
@@ -41,6 +43,7 @@ def save_ensemble(ensemble: FairPriceEnsemble, path: Path) -> None:
         "gbm_used": ensemble.gbm_used,
         "band_weights": ensemble.band_weights,
         "conformal": ensemble.conformal,
+        "scale": ensemble.scale.state() if ensemble.scale is not None else None,
         "image_dim": ensemble.image_dim,
         "images_used": ensemble.images_used,
         "backbone_pretrained": ensemble.backbone_pretrained,
@@ -73,7 +76,9 @@ def load_ensemble(path: Path) -> FairPriceEnsemble:
 
 
 def _from_payload(payload: dict) -> FairPriceEnsemble:
-    config = TrainConfig(**{**payload["config"], "members": tuple(payload["config"]["members"])})
+    stored = payload["config"]
+    config = TrainConfig(**{**stored, "members": tuple(stored["members"]),
+                            "residual_members": tuple(stored.get("residual_members", ()))})  # fmt: skip
     encoder = SpecEncoder.from_state(payload["encoder"])
     networks, meta = {}, {}
     for key, member in payload["members"].items():
@@ -89,7 +94,7 @@ def _from_payload(payload: dict) -> FairPriceEnsemble:
         encoder=encoder,
         networks=networks,
         member_meta=meta,
-        gbm=gbm if payload["gbm_used"] else None,
+        gbm=gbm,
         gbm_used=payload["gbm_used"],
         band_weights=payload["band_weights"],
         conformal=payload["conformal"],
@@ -98,4 +103,5 @@ def _from_payload(payload: dict) -> FairPriceEnsemble:
         images_used=payload["images_used"],
         backbone_pretrained=payload["backbone_pretrained"],
         domain=payload.get("domain") or {},
+        scale=TreeEnsemble.from_state(payload["scale"]) if payload["scale"] else None,
     )

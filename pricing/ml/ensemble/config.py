@@ -22,6 +22,10 @@ class TrainConfig:
     backbone: str = DEFAULT_BACKBONE
     use_images: bool = True
     members: tuple[str, ...] = ("base", "v1", "v2", "v3")
+    # Members that learn the residual of the boosting member (log price - log of its
+    # out-of-fold estimate) instead of the price: they correct the anchored trees rather than
+    # compete with them. Base keeps the reference's price target.
+    residual_members: tuple[str, ...] = ("v1", "v2", "v3")
     max_epochs: int = 100
     patience: int = 10
     batch_size: int = 32

@@ -37,8 +37,10 @@ def train_member(
         torch.set_num_threads(1)
     # A stable per-member seed (``hash(str)`` changes from process to process).
     torch.manual_seed(config.seed + zlib.crc32(key.encode()) % 1000)
-    logs = np.log(train.y)
+    residual = key in config.residual_members and train.base_log is not None
+    logs = np.log(train.y) - (train.base_log if residual else 0.0)
     meta = {
+        "residual": residual,
         "log_target": member.log_target,
         "offset": float(np.mean(logs)),
         "log_scale": float(np.std(logs)) if np.std(logs) > 1e-6 else 1.0,
@@ -54,9 +56,9 @@ def train_member(
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(optim, T_max=config.t_max)
     loss_fn = torch.nn.HuberLoss(delta=config.huber_delta)
     xs = [t.to(device) for t in as_tensors(train)]
-    yt = torch.from_numpy(to_target(train.y, meta).astype(np.float32)).to(device)
+    yt = torch.from_numpy(to_target(train.y, meta, train.base_log).astype(np.float32)).to(device)
     xv = [t.to(device) for t in as_tensors(val)]
-    yv = torch.from_numpy(to_target(val.y, meta).astype(np.float32)).to(device)
+    yv = torch.from_numpy(to_target(val.y, meta, val.base_log).astype(np.float32)).to(device)
     gen = torch.Generator().manual_seed(config.seed)
     best, best_state, best_epoch, stale, epoch = math.inf, None, 0, 0, 0
     for epoch in range(1, config.max_epochs + 1):

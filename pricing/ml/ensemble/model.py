@@ -32,7 +32,8 @@ class Estimate:
 
 
 class FairPriceEnsemble:
-    """Four networks (+ optional gradient boosting), member weights per weight band and conformal widths."""
+    """Four networks and the gradient-boosting member, member weights per weight band (stacked on
+    held-out rows), a difficulty model and conformal quantiles."""
 
     def __init__(
         self,
@@ -49,6 +50,7 @@ class FairPriceEnsemble:
         backbone_pretrained: bool,
         metrics: dict[str, object] | None = None,
         domain: dict[str, object] | None = None,
+        scale: object | None = None,
     ) -> None:
         self.encoder = encoder
         self.networks = networks
@@ -65,6 +67,10 @@ class FairPriceEnsemble:
         # What it was trained on (``pricing.ml.domain.training_domain``); {} for artifacts
         # saved before the domain was recorded.
         self.domain = domain or {}
+        # The difficulty model (``weighting.fit_scale``): with it the conformal quantiles are of
+        # |log error| / difficulty, so a product the members agree on, with many listings of its
+        # configuration, gets a narrower interval than a rare one they dispute.
+        self.scale = scale
 
     @property
     def kinds(self) -> list[str]:
@@ -81,19 +87,25 @@ class FairPriceEnsemble:
 
     # ------------------------------------------------------------------ prediction
 
-    def member_predictions(self, data: Dataset) -> dict[str, np.ndarray]:
-        """{member: predicted price (KRW)} for every row."""
+    def member_predictions(
+        self, data: Dataset, base_log: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
+        """{member: predicted price (KRW)} for every row. The residual members correct the
+        boosting member's log estimate (``base_log``: given, e.g. out of fold during training,
+        or that of the boosting member here)."""
         import torch
 
+        if base_log is None and self.gbm is not None:
+            base_log = self.gbm.predict(data.x)
         out: dict[str, np.ndarray] = {}
         tensors = as_tensors(data)
         with torch.inference_mode():
             for key, net in self.networks.items():
                 net.eval()
                 raw = net(*tensors).double().cpu().numpy()
-                out[key] = from_target(raw, self.member_meta[key])
-        if self.gbm is not None:
-            out["gbm"] = np.exp(self.gbm.predict(data.x))
+                out[key] = from_target(raw, self.member_meta[key], base_log)
+        if base_log is not None:
+            out["gbm"] = np.exp(base_log)
         return out
 
     def combine(
@@ -112,9 +124,34 @@ class FairPriceEnsemble:
             out[i] = sum(w * preds[k][i] for k, w in weights.items() if k in preds) / (total or 1.0)
         return np.maximum(out, MIN_PRICE), bands
 
-    def interval(self, fair: np.ndarray, bands: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def difficulty(
+        self, data: Dataset, preds: dict[str, np.ndarray], fair: np.ndarray
+    ) -> np.ndarray:
+        """Expected |log error| per row (ones without a difficulty model)."""
+        if self.scale is None:
+            return np.ones(len(fair))
+        from pricing.ml.ensemble.weighting import difficulty, scale_features
+
+        feats = scale_features(data.x, preds, fair)
+        return difficulty(self.scale.predict(feats), self.conformal)
+
+    def interval(
+        self, fair: np.ndarray, bands: list[str], difficulty: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The conformal interval: log half-width = band quantile x difficulty."""
         q = np.asarray([self.conformal.get(b, self.conformal["all"]) for b in bands])
+        if difficulty is not None:
+            q = q * difficulty
         return fair * np.exp(-q), fair * np.exp(q)
+
+    def predict_with_interval(
+        self, data: Dataset
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, list[str], np.ndarray, np.ndarray]:
+        """(member estimates, fair price, band, low, high) for every row: what estimates show."""
+        preds = self.member_predictions(data)
+        fair, bands = self.combine(preds)
+        low, high = self.interval(fair, bands, self.difficulty(data, preds, fair))
+        return preds, fair, bands, low, high
 
     def estimate(
         self,
@@ -124,9 +161,7 @@ class FairPriceEnsemble:
     ) -> list[Estimate]:
         """Estimates (optionally with explanations) for records."""
         data = self.dataset(records, features)
-        preds = self.member_predictions(data)
-        fair, bands = self.combine(preds)
-        low, high = self.interval(fair, bands)
+        preds, fair, bands, low, high = self.predict_with_interval(data)
         out = []
         for i, band in enumerate(bands):
             weights = {k: w for k, w in self.band_weights[band].items() if k in preds and w > 0}
