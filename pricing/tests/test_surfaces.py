@@ -170,5 +170,25 @@ def test_the_run_command_queues_training_only_when_there_is_no_model(
     assert len(sent) == 1
 
 
+def test_the_run_command_retrains_when_the_active_model_cannot_be_read(
+    active_model, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """After an upgrade that changed the artifact format, the next start trains a new model
+    instead of leaving the site without fair prices until staff notice."""
+    from django.core.management import call_command
+
+    from pricing.tasks import train_pricing_model
+
+    sent = []
+    monkeypatch.setattr(train_pricing_model, "delay", lambda **kw: sent.append(kw) or _Result())
+    before = TrainingRun.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("train_pricing", "--queue-if-missing")  # readable: nothing queued
+        assert not sent
+        PricingModel.objects.filter(pk=active_model.pk).update(format_version=1)
+        call_command("train_pricing", "--queue-if-missing")
+    assert len(sent) == 1 and TrainingRun.objects.count() == before + 1
+
+
 class _Result:
     id = "fake"

@@ -30,7 +30,7 @@ from pricing.management.commands.evaluate_pricing import (
     write_report,
 )
 from pricing.ml.ensemble import TrainConfig, TrainingError
-from pricing.ml.evaluation import evaluate, peer_median_floor
+from pricing.ml.evaluation import evaluate
 
 DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
 
@@ -74,12 +74,13 @@ class Command(BaseCommand):
         self.stdout.write(f"{day} 그래픽카드 {len(rows)}개 → {out} ({counts})")
         records, errors = records_from_csv(out, matcher)
         scored = sum(1 for r in records if r.gpu_score)
-        self.stdout.write("PassMark 점수 {scored}/{n}개: 매칭 {matched}개, 추정 {estimated}개, 없음 {missing}개 (2022년 이후 칩셋은 이름과 비슷한 칩셋으로 추정)".format(scored=scored, n=len(records), **score_counts(records, matcher)))  # fmt: skip
-        floor, floor_rows = peer_median_floor(records)
+        counts = score_counts(records, matcher)
         self.stdout.write(
-            f"잡음 기준: 같은 칩셋+VRAM의 다른 모든 카드(같은 카드의 다른 유통사 포함) 중앙값으로 "
-            f"맞히면 MAPE {floor:.3f} ({floor_rows}개 행; 그룹 교차검증에서는 쓸 수 없는 정보)"
+            f"PassMark 점수 {scored}/{len(records)}개: 매칭 {counts['matched']}개, "
+            f"추정 {counts['estimated']}개, 없음 {counts['missing']}개 "
+            "(2022년 이후 칩셋은 이름과 비슷한 칩셋으로 추정)"
         )
+        # the noise yardstick (the peer median of each card's chipset+VRAM) is in the report
         try:
             report = evaluate(
                 records, folds=options["folds"], seed=options["seed"],

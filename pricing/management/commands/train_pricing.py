@@ -66,10 +66,21 @@ class Command(BaseCommand):
         )
 
     def _queue_if_missing(self) -> None:
-        """The run command's first start: train in the background so the demo gets fair prices."""
-        if PricingModel.objects.active().exists():
-            self.stdout.write("사용 중인 적정가 모델이 있습니다: 학습을 넣지 않습니다.")
-            return
+        """The run command's start: train in the background when there is no usable model (none
+        yet, so the demo gets fair prices; or the active one's artifact is gone or of a format
+        this code no longer reads, as after an upgrade)."""
+        from pricing.ml.ensemble.artifact import FORMAT_VERSION
+        from pricing.services.active import artifact_path
+
+        active = PricingModel.objects.current()
+        if active is not None:
+            if active.format_version == FORMAT_VERSION and artifact_path(active).exists():
+                self.stdout.write("사용 중인 적정가 모델이 있습니다: 학습을 넣지 않습니다.")
+                return
+            self.stdout.write(
+                f"사용 중인 적정가 모델 v{active.version}을 이 코드가 읽을 수 없습니다 "
+                f"(형식 {active.format_version}, 필요 {FORMAT_VERSION}, 또는 파일 없음): 다시 학습합니다."
+            )
         try:
             run = queue_training(requested_by="run command")
         except TrainingInProgress:
