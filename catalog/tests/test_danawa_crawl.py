@@ -592,16 +592,17 @@ def test_the_schedule_migration_creates_one_daily_beat_task_and_its_reverse_remo
     from django_celery_beat.models import PeriodicTask
 
     migration = importlib.import_module("catalog.migrations.0002_danawa_daily_crawl_schedule")
+    (operation,) = migration.Migration.operations
 
-    migration.create_schedule(django_apps, None)
-    migration.create_schedule(django_apps, None)  # idempotent
+    operation.code(django_apps, None)
+    operation.code(django_apps, None)  # idempotent
 
     (task,) = PeriodicTask.objects.filter(task="catalog.tasks.crawl_daily_prices")
     assert task.enabled
     assert (task.crontab.hour, task.crontab.minute) == ("10", "30")
     assert str(task.crontab.timezone) == "Asia/Seoul"
 
-    migration.delete_schedule(django_apps, None)
+    operation.reverse_code(django_apps, None)
 
     assert not PeriodicTask.objects.filter(task="catalog.tasks.crawl_daily_prices").exists()
 
