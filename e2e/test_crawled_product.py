@@ -41,5 +41,7 @@ def test_a_product_crawled_from_the_fake_danawa_shows_on_its_page(
     picture = page.get_by_role("img", name=NAME, exact=True)
     expect(picture).to_be_visible()
     assert picture.get_attribute("src").startswith("/media/")
-    assert picture.evaluate("img => img.naturalWidth") > 0
+    # wait for the picture to be fetched and decoded (naturalWidth is 0 until then; a broken
+    # picture rejects decode() and fails here too)
+    assert picture.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     visit.check("crawled-product", picture)
