@@ -139,19 +139,21 @@ def database_url(settings_dict: dict, name: str) -> str:
     return f"postgres://{auth}{quote(str(host), safe='')}{port}/{name}"
 
 
-def flush_redis() -> None:
-    """Empty the e2e broker and cache databases (what an earlier run left)."""
+def flush_redis(*dbs: int) -> None:
+    """Empty the broker and cache databases ``dbs`` (by default the e2e ones) of whatever an
+    earlier run left."""
     import redis
     from django.conf import settings
 
+    dbs = dbs or (BROKER_DB, CACHE_DB)
     if settings.EMBEDDED_REDIS:
         from core.embedded import redis_info
 
         info = redis_info(Path(settings.VAR_DIR))
-        urls = [info.url(BROKER_DB), info.url(CACHE_DB)]
+        urls = [info.url(db) for db in dbs]
     else:
         base = settings.REDIS_URL.rstrip("/").rsplit("/", 1)[0]
-        urls = [f"{base}/{BROKER_DB}", f"{base}/{CACHE_DB}"]
+        urls = [f"{base}/{db}" for db in dbs]
     for url in urls:
         with contextlib.closing(redis.Redis.from_url(url)) as client:
             client.flushdb()

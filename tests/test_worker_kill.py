@@ -35,6 +35,7 @@ from e2e.server import (
     create_database,
     database_url,
     drop_database,
+    flush_redis,
     free_port,
 )
 
@@ -59,23 +60,6 @@ def _write_history(folder: Path) -> None:
                 f"{500_000 + i},인텔 코어i5-12세대 {12_000 + i}F (테스트)," + ",".join(cells)
             )
         (folder / f"CPU_2022-{month:02d}.csv").write_text("\n".join(lines) + "\n", "utf-8-sig")
-
-
-def _flush() -> None:
-    import redis
-    from django.conf import settings
-
-    from core.embedded import redis_info
-
-    if settings.EMBEDDED_REDIS:
-        info = redis_info(Path(settings.VAR_DIR))
-        urls = [info.url(BROKER_DB), info.url(CACHE_DB)]
-    else:
-        base = settings.REDIS_URL.rstrip("/").rsplit("/", 1)[0]
-        urls = [f"{base}/{BROKER_DB}", f"{base}/{CACHE_DB}"]
-    for url in urls:
-        with contextlib.closing(redis.Redis.from_url(url)) as client:
-            client.flushdb()
 
 
 def _answers(url: str) -> bool:
@@ -180,7 +164,7 @@ def app(fake_danawa: FakeDanawa) -> Iterator[App]:  # noqa: F811
     }
     app = App(work, env, conninfo)
     try:
-        _flush()
+        flush_redis(BROKER_DB, CACHE_DB)
         app.manage("migrate", "--noinput", "-v", "0")
         port = free_port()
         app.procs.append(_spawn(
@@ -197,7 +181,7 @@ def app(fake_danawa: FakeDanawa) -> Iterator[App]:  # noqa: F811
     finally:
         _stop(app.procs)
         with contextlib.suppress(Exception):
-            _flush()
+            flush_redis(BROKER_DB, CACHE_DB)
         drop_database(name)
         shutil.rmtree(work, ignore_errors=True)
 
